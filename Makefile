@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+MARIADB_URL ?= mysql://root@127.0.0.1:3306/mailadmin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-mariadb lint install clean
+
+$(VENV)/.installed: pyproject.toml
+	scripts/install-system-deps.sh build
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --no-input -v0
+	@echo "Serving Mailadmin on http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn mailadmin.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+# Every test on SQLite, then every test again on MariaDB (the production engine), which adds
+# the MariaDB-only schema tests and the real mail-stack layer.
+test: $(VENV)/.installed
+	scripts/install-system-deps.sh test
+	scripts/ensure-mariadb.sh
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-mariadb
+
+test-sqlite: $(VENV)/.installed
+	env -u DATABASE_URL $(PY) -m pytest -m "not mariadb and not mailstack" -p no:cacheprovider
+
+test-mariadb: $(VENV)/.installed
+	DATABASE_URL=$(MARIADB_URL) MAILADMIN_TEST_ENGINE=mysql $(PY) -m pytest -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) var *.egg-info

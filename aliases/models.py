@@ -1,0 +1,52 @@
+"""The guide's `aliases` table, in place: Postfix's `virtual_alias_maps` reads it."""
+
+from django.db import models
+
+from domains.models import domain_part
+
+
+class AliasKind(models.TextChoices):
+    SELF = "self", "self-alias"
+    FORWARD = "forward", "forward"
+    CATCH_ALL = "catch-all", "catch-all"
+    DOMAIN_ALIAS = "domain-alias", "domain alias"
+
+
+class Alias(models.Model):
+    """One `virtual_alias_maps` row: `mail` (address, `@domain`) → `destination` list.
+
+    Postfix looks up the full address first, then `@domain`; `destination` is a
+    comma-separated list of addresses, or `@target` for a domain alias.
+    """
+
+    pkid = models.BigAutoField(primary_key=True)
+    mail = models.CharField(max_length=120, unique=True, db_default="")
+    destination = models.CharField(max_length=120, db_default="")
+    enabled = models.BooleanField(default=True, db_default=True)
+    domain_name = models.GeneratedField(
+        expression=domain_part("mail"),
+        output_field=models.CharField(max_length=120),
+        db_persist=True,
+    )
+
+    class Meta:
+        db_table = "aliases"
+        ordering = ["mail"]
+        indexes = [models.Index(fields=["domain_name", "mail"], name="aliases_domain_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.mail} → {self.destination}"
+
+    @property
+    def destinations(self) -> list[str]:
+        return [d.strip() for d in self.destination.split(",") if d.strip()]
+
+    @property
+    def kind(self) -> AliasKind:
+        if self.mail.startswith("@"):
+            if self.destination.startswith("@"):
+                return AliasKind.DOMAIN_ALIAS
+            return AliasKind.CATCH_ALL
+        if self.destinations == [self.mail]:
+            return AliasKind.SELF
+        return AliasKind.FORWARD

@@ -1,0 +1,162 @@
+"""Alias rules: forwards, catch-alls and domain aliases, as Postfix reads them.
+
+- forward: `mail=address`, `destination` a comma-separated list of addresses; listing the
+  mailbox itself among them keeps a local copy.
+- catch-all: `mail='@domain'`, destination addresses.
+- domain alias: `mail='@alias.tld'`, `destination='@target.tld'`; Postfix keeps the local
+  part (`julian@alias.tld` → `julian@target.tld`).
+- self-alias: the row `mail=destination=address` of a mailbox; it comes and goes with the
+  mailbox (domains.services), so it can be edited here but not removed or toggled.
+
+The source domain must be hosted. Every operation is atomic and audited.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from aliases.models import Alias
+from audit.services import Actor, record
+from domains.models import Domain, Mailbox
+from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
+
+
+def alias_snapshot(alias: Alias) -> dict:
+    return {"mail": alias.mail, "destination": alias.destination, "enabled": alias.enabled}
+
+
+def normalize_source(text: str) -> str:
+    """An alias source: `local@domain`, or `@domain` for a catch-all / domain alias."""
+    text = (text or "").strip()
+    if text.startswith("@"):
+        return "@" + normalize_domain(text[1:])
+    return normalize_address(text, max_length=ALIAS_MAX)
+
+
+def parse_destinations(value: str | list[str]) -> list[str]:
+    """Split on commas, whitespace or newlines; normalise; drop duplicates, keep order."""
+    items = value if isinstance(value, list) else re.split(r"[,\s]+", value or "")
+    result: list[str] = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        dest = "@" + normalize_domain(item[1:]) if item.startswith("@") else normalize_address(item)
+        if dest not in result:
+            result.append(dest)
+    if not result:
+        raise ValidationError("An alias needs at least one destination.", code="no_destination")
+    return result
+
+
+def _validated(source: str, destinations: str | list[str]) -> tuple[str, str]:
+    source = normalize_source(source)
+    targets = parse_destinations(destinations)
+    source_domain = domain_of(source)
+    if not Domain.objects.filter(domain=source_domain).exists():
+        raise ValidationError(
+            f"Domain {source_domain} is not hosted here: add it before its aliases.",
+            code="no_domain",
+        )
+    domain_targets = [t for t in targets if t.startswith("@")]
+    if domain_targets:
+        if not source.startswith("@") or len(targets) != 1:
+            raise ValidationError(
+                "A domain destination (@target.tld) is only allowed alone, for a source "
+                "@alias.tld (a domain alias).",
+                code="invalid_domain_alias",
+            )
+        if targets[0] == source:
+            raise ValidationError("A domain cannot be an alias of itself.", code="loop")
+    destination = ",".join(targets)
+    if len(destination) > ALIAS_MAX:
+        raise ValidationError(
+            f"The destinations take {len(destination)} characters; the column holds "
+            f"{ALIAS_MAX}. Split them over several aliases.",
+            code="too_long",
+        )
+    return source, destination
+
+
+def is_self_alias_of_mailbox(alias: Alias) -> bool:
+    return Mailbox.objects.filter(address=alias.mail).exists()
+
+
+def get_alias(source: str, *, for_update: bool = False) -> Alias:
+    source = normalize_source(source)
+    queryset = Alias.objects.select_for_update() if for_update else Alias.objects
+    try:
+        return queryset.get(mail=source)
+    except Alias.DoesNotExist:
+        raise ValidationError(f"There is no alias {source}.", code="no_alias") from None
+
+
+@transaction.atomic
+def create_alias(
+    source: str, destinations: str | list[str], *, actor: Actor, enabled: bool = True
+) -> Alias:
+    source, destination = _validated(source, destinations)
+    if Alias.objects.filter(mail=source).exists():
+        raise ValidationError(f"Alias {source} already exists; replace it instead.", code="exists")
+    alias = Alias.objects.create(mail=source, destination=destination, enabled=enabled)
+    record(actor, "create", "alias", source, domain=domain_of(source), after=alias_snapshot(alias))
+    return alias
+
+
+@transaction.atomic
+def replace_alias(source: str, destinations: str | list[str], *, actor: Actor) -> Alias:
+    """Give an existing alias (a mailbox's own row included) new destinations."""
+    source, destination = _validated(source, destinations)
+    alias = get_alias(source, for_update=True)
+    before = alias_snapshot(alias)
+    alias.destination = destination
+    alias.save(update_fields=["destination"])
+    record(
+        actor,
+        "update",
+        "alias",
+        source,
+        domain=domain_of(source),
+        before=before,
+        after=alias_snapshot(alias),
+    )
+    return alias
+
+
+def _refuse_if_mailbox_row(alias: Alias, verb: str) -> None:
+    if is_self_alias_of_mailbox(alias):
+        raise ValidationError(
+            f"{alias.mail} is the alias row of mailbox {alias.mail}: it cannot be {verb} on "
+            "its own; it follows its mailbox.",
+            code="mailbox_alias",
+        )
+
+
+@transaction.atomic
+def set_alias_enabled(source: str, enabled: bool, *, actor: Actor) -> Alias:
+    alias = get_alias(source, for_update=True)
+    _refuse_if_mailbox_row(alias, "enabled" if enabled else "disabled")
+    before = alias_snapshot(alias)
+    alias.enabled = enabled
+    alias.save(update_fields=["enabled"])
+    record(
+        actor,
+        "enable" if enabled else "disable",
+        "alias",
+        alias.mail,
+        domain=domain_of(alias.mail),
+        before=before,
+        after=alias_snapshot(alias),
+    )
+    return alias
+
+
+@transaction.atomic
+def remove_alias(source: str, *, actor: Actor) -> None:
+    alias = get_alias(source, for_update=True)
+    _refuse_if_mailbox_row(alias, "removed")
+    before = alias_snapshot(alias)
+    alias.delete()
+    record(
+        actor, "remove", "alias", before["mail"], domain=domain_of(before["mail"]), before=before
+    )

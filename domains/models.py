@@ -1,0 +1,76 @@
+"""The guide's `domains` and `users` tables, in place.
+
+Postfix (`virtual_mailbox_domains`, `virtual_mailbox_maps`, `virtual_uid_maps`,
+`virtual_gid_maps`), Courier (`authmysqlrc`) and Dovecot read these tables directly: table
+and column names, types and defaults must stay exactly as the guide creates them.
+"""
+
+from django.db import models
+from django.db.models.functions import StrIndex, Substr
+
+from mailadmin.fields import UnsignedTinyBooleanField
+
+GUIDE_DEFAULT_CRYPT = "sdtrusfX0Jj66"  # DES crypt of "ChangeMe": the guide's column default
+GUIDE_DEFAULT_CLEAR = "ChangeMe"
+
+
+def domain_part(field: str) -> models.Expression:
+    """The text after the first `@` of an address column (`@domain` gives `domain`)."""
+    return Substr(models.F(field), StrIndex(models.F(field), models.Value("@")) + 1)
+
+
+class Domain(models.Model):
+    """A hosted domain: Postfix hosts it while `enabled = 1`."""
+
+    pkid = models.BigAutoField(primary_key=True)
+    domain = models.CharField(max_length=120, unique=True, db_default="")
+    transport = models.CharField(max_length=120, default="virtual:", db_default="virtual:")
+    enabled = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        db_table = "domains"
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Mailbox(models.Model):
+    """A mailbox: a row of the guide's `users` table; `id` is the full address."""
+
+    address = models.CharField(max_length=128, primary_key=True, db_column="id", db_default="")
+    name = models.CharField(max_length=128, blank=True, default="", db_default="")
+    uid = models.PositiveSmallIntegerField(default=5000, db_default=5000)
+    gid = models.PositiveSmallIntegerField(default=5000, db_default=5000)
+    home = models.CharField(
+        max_length=255, default="/var/spool/mail/virtual", db_default="/var/spool/mail/virtual"
+    )
+    maildir = models.CharField(max_length=255, default="blah/", db_default="blah/")
+    enabled = UnsignedTinyBooleanField(default=True, db_default=True)
+    # 1: the mailbox owner may change their password in self-service; 0: locked by the
+    # postmaster (the owner is told so). Postfix and Courier ignore the column.
+    change_password = UnsignedTinyBooleanField(default=True, db_default=True)
+    # Plaintext password column of the guide: the panel always empties it.
+    clear = models.CharField(max_length=128, default="", db_default=GUIDE_DEFAULT_CLEAR)
+    crypt = models.CharField(max_length=128, db_default=GUIDE_DEFAULT_CRYPT)
+    # Courier maildir quota string (`<bytes>S[,<count>C]`), empty for unlimited.
+    quota = models.CharField(max_length=255, blank=True, default="", db_default="")
+    procmailrc = models.CharField(max_length=128, blank=True, default="", db_default="")
+    spamassassinrc = models.CharField(max_length=128, blank=True, default="", db_default="")
+    domain_name = models.GeneratedField(
+        expression=domain_part("address"),
+        output_field=models.CharField(max_length=128),
+        db_persist=True,
+    )
+
+    class Meta:
+        db_table = "users"
+        ordering = ["address"]
+        indexes = [models.Index(fields=["domain_name", "address"], name="users_domain_name_idx")]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def local_part(self) -> str:
+        return self.address.partition("@")[0]

@@ -1,0 +1,320 @@
+"""Domain and mailbox rules, used alike by forms, views and the `mail` command.
+
+Every operation is atomic and writes one audit entry. Invalid input raises
+`django.core.exceptions.ValidationError` with a message for the user, before anything is
+written.
+
+`change_password` (the guide's `users.change_password` column) means: 1, the mailbox owner
+may change their own password in self-service; 0, the postmaster has locked it and only
+staff can set it. The mail servers ignore the column.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from aliases.models import Alias
+from audit.services import Actor, record
+from domains.models import Domain, Mailbox
+from mailadmin import passwords, quota
+from mailadmin.addresses import domain_of, normalize_address, normalize_domain
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a removal took with it."""
+
+    mailboxes: int = 0
+    aliases: int = 0
+    destinations_dropped: int = 0
+
+
+def domain_snapshot(domain: Domain) -> dict:
+    return {"domain": domain.domain, "transport": domain.transport, "enabled": domain.enabled}
+
+
+def mailbox_snapshot(mailbox: Mailbox) -> dict:
+    return {
+        "address": mailbox.address,
+        "name": mailbox.name,
+        "maildir": mailbox.maildir,
+        "quota": mailbox.quota,
+        "enabled": bool(mailbox.enabled),
+        "change_password": bool(mailbox.change_password),
+        "scheme": passwords.scheme_of(mailbox.crypt),
+    }
+
+
+def get_domain(name: str, *, for_update: bool = False) -> Domain:
+    name = normalize_domain(name)
+    queryset = Domain.objects.select_for_update() if for_update else Domain.objects
+    try:
+        return queryset.get(domain=name)
+    except Domain.DoesNotExist:
+        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain") from None
+
+
+def get_mailbox(address: str, *, for_update: bool = False) -> Mailbox:
+    address = normalize_address(address)
+    queryset = Mailbox.objects.select_for_update() if for_update else Mailbox.objects
+    try:
+        return queryset.get(address=address)
+    except Mailbox.DoesNotExist:
+        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox") from None
+
+
+def validate_transport(transport: str) -> str:
+    transport = (transport or "").strip()
+    if not transport or len(transport) > 120 or any(c.isspace() for c in transport):
+        raise ValidationError(
+            "A transport is a Postfix transport such as 'virtual:' (at most 120 characters).",
+            code="invalid_transport",
+        )
+    return transport
+
+
+@transaction.atomic
+def create_domain(
+    name: str, *, actor: Actor, transport: str = "virtual:", enabled: bool = True
+) -> Domain:
+    name = normalize_domain(name)
+    transport = validate_transport(transport)
+    if Domain.objects.filter(domain=name).exists():
+        raise ValidationError(f"Domain {name} already exists.", code="exists")
+    domain = Domain.objects.create(domain=name, transport=transport, enabled=enabled)
+    record(actor, "create", "domain", name, domain=name, after=domain_snapshot(domain))
+    return domain
+
+
+@transaction.atomic
+def update_domain(name: str, *, actor: Actor, transport: str) -> Domain:
+    domain = get_domain(name, for_update=True)
+    before = domain_snapshot(domain)
+    domain.transport = validate_transport(transport)
+    domain.save(update_fields=["transport"])
+    record(
+        actor,
+        "update",
+        "domain",
+        domain.domain,
+        domain=domain.domain,
+        before=before,
+        after=domain_snapshot(domain),
+    )
+    return domain
+
+
+@transaction.atomic
+def set_domain_enabled(name: str, enabled: bool, *, actor: Actor) -> Domain:
+    domain = get_domain(name, for_update=True)
+    before = domain_snapshot(domain)
+    if domain.enabled != enabled:
+        domain.enabled = enabled
+        domain.save(update_fields=["enabled"])
+    record(
+        actor,
+        "enable" if enabled else "disable",
+        "domain",
+        domain.domain,
+        domain=domain.domain,
+        before=before,
+        after=domain_snapshot(domain),
+    )
+    return domain
+
+
+def removal_preview(name: str) -> Removed:
+    """What `remove_domain` would delete, for a confirmation page."""
+    name = normalize_domain(name)
+    return Removed(
+        mailboxes=Mailbox.objects.filter(domain_name=name).count(),
+        aliases=Alias.objects.filter(domain_name=name).count(),
+    )
+
+
+@transaction.atomic
+def remove_domain(name: str, *, actor: Actor) -> Removed:
+    """Remove a domain with every mailbox and alias in it."""
+    domain = get_domain(name, for_update=True)
+    mailboxes, _ = Mailbox.objects.filter(domain_name=domain.domain).delete()
+    aliases, _ = Alias.objects.filter(domain_name=domain.domain).delete()
+    before = domain_snapshot(domain)
+    domain.delete()
+    removed = Removed(mailboxes=mailboxes, aliases=aliases)
+    record(
+        actor,
+        "remove",
+        "domain",
+        before["domain"],
+        domain=before["domain"],
+        before=before,
+        message=f"with {mailboxes} mailbox(es) and {aliases} alias(es)",
+    )
+    return removed
+
+
+def validate_mail_password(password: str, address: str, name: str = "") -> None:
+    """Django's password validators, with the address and name as the similar attributes."""
+    if not password:
+        raise ValidationError("A mail password cannot be empty.", code="empty_password")
+    owner = User(username=address.partition("@")[0], email=address, first_name=name)
+    password_validation.validate_password(password, owner)
+
+
+def _set_password_fields(mailbox: Mailbox, password: str) -> None:
+    validate_mail_password(password, mailbox.address, mailbox.name)
+    mailbox.crypt = passwords.hash_password(password)
+    mailbox.clear = ""
+
+
+@transaction.atomic
+def create_mailbox(
+    address: str,
+    password: str,
+    *,
+    actor: Actor,
+    name: str = "",
+    quota_text: str = "",
+    enabled: bool = True,
+    change_password: bool = True,
+) -> Mailbox:
+    """Create a mailbox and its self-alias (`mail = destination = address`)."""
+    address = normalize_address(address, max_length=120)  # its self-alias lives in aliases.mail
+    domain = get_domain(domain_of(address))
+    if len(name) > 128:
+        raise ValidationError("A name has at most 128 characters.", code="too_long")
+    if Mailbox.objects.filter(address=address).exists():
+        raise ValidationError(f"Mailbox {address} already exists.", code="exists")
+    if Alias.objects.filter(mail=address).exists():
+        raise ValidationError(
+            f"{address} is already an alias; remove it before creating a mailbox.", code="exists"
+        )
+    local = address.rpartition("@")[0]
+    mailbox = Mailbox(
+        address=address,
+        name=name.strip(),
+        uid=settings.MAILADMIN_MAIL_UID,
+        gid=settings.MAILADMIN_MAIL_GID,
+        home=settings.MAILADMIN_MAIL_HOME,
+        maildir=f"{domain.domain}/{local}/",
+        enabled=enabled,
+        change_password=change_password,
+        quota=quota.parse(quota_text),
+        procmailrc="",
+        spamassassinrc="",
+    )
+    _set_password_fields(mailbox, password)
+    mailbox.save(force_insert=True)
+    Alias.objects.create(mail=address, destination=address, enabled=enabled)
+    record(
+        actor, "create", "mailbox", address, domain=domain.domain, after=mailbox_snapshot(mailbox)
+    )
+    return mailbox
+
+
+@transaction.atomic
+def update_mailbox(
+    address: str,
+    *,
+    actor: Actor,
+    name: str | None = None,
+    quota_text: str | None = None,
+    change_password: bool | None = None,
+) -> Mailbox:
+    mailbox = get_mailbox(address, for_update=True)
+    before = mailbox_snapshot(mailbox)
+    if name is not None:
+        if len(name) > 128:
+            raise ValidationError("A name has at most 128 characters.", code="too_long")
+        mailbox.name = name.strip()
+    if quota_text is not None:
+        mailbox.quota = quota.parse(quota_text)
+    if change_password is not None:
+        mailbox.change_password = change_password
+    mailbox.save(update_fields=["name", "quota", "change_password"])
+    record(
+        actor,
+        "update",
+        "mailbox",
+        mailbox.address,
+        domain=mailbox.domain_name,
+        before=before,
+        after=mailbox_snapshot(mailbox),
+    )
+    return mailbox
+
+
+@transaction.atomic
+def set_mailbox_password(
+    address: str, password: str, *, actor: Actor, message: str = "password set"
+) -> Mailbox:
+    mailbox = get_mailbox(address, for_update=True)
+    _set_password_fields(mailbox, password)
+    mailbox.save(update_fields=["crypt", "clear"])
+    record(
+        actor, "password", "mailbox", mailbox.address, domain=mailbox.domain_name, message=message
+    )
+    return mailbox
+
+
+@transaction.atomic
+def set_mailbox_enabled(address: str, enabled: bool, *, actor: Actor) -> Mailbox:
+    """Enable or disable a mailbox together with its self-alias.
+
+    Postfix accepts any address an enabled alias row matches and bounces it later when
+    the mailbox is off; disabling the self-alias too makes RCPT answer 550 instead.
+    """
+    mailbox = get_mailbox(address, for_update=True)
+    before = mailbox_snapshot(mailbox)
+    mailbox.enabled = enabled
+    mailbox.save(update_fields=["enabled"])
+    Alias.objects.filter(mail=mailbox.address, destination=mailbox.address).update(enabled=enabled)
+    record(
+        actor,
+        "enable" if enabled else "disable",
+        "mailbox",
+        mailbox.address,
+        domain=mailbox.domain_name,
+        before=before,
+        after=mailbox_snapshot(mailbox),
+    )
+    return mailbox
+
+
+@transaction.atomic
+def remove_mailbox(address: str, *, actor: Actor) -> Removed:
+    """Remove a mailbox, its own alias row, and it from every alias that delivers to it.
+
+    An alias left with no destination is removed; one with others keeps them.
+    """
+    mailbox = get_mailbox(address, for_update=True)
+    before = mailbox_snapshot(mailbox)
+    own, _ = Alias.objects.filter(mail=mailbox.address).delete()
+    removed_aliases, dropped = own, 0
+    for alias in Alias.objects.select_for_update().filter(destination__contains=mailbox.address):
+        remaining = [d for d in alias.destinations if d != mailbox.address]
+        if len(remaining) == len(alias.destinations):
+            continue
+        dropped += 1
+        if remaining:
+            alias.destination = ",".join(remaining)
+            alias.save(update_fields=["destination"])
+        else:
+            alias.delete()
+            removed_aliases += 1
+    mailbox.delete()
+    record(
+        actor,
+        "remove",
+        "mailbox",
+        before["address"],
+        domain=domain_of(before["address"]),
+        before=before,
+        message=f"with {removed_aliases} alias(es); "
+        f"dropped from {dropped} alias destination list(s)",
+    )
+    return Removed(mailboxes=1, aliases=removed_aliases, destinations_dropped=dropped)

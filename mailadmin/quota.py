@@ -1,0 +1,116 @@
+"""Courier maildir quota strings: `<bytes>S`, `<count>C`, `<bytes>S,<count>C`, or empty.
+
+Courier silently ignores anything else (`10M` or a bare number means *no quota*), so
+forms take human units and this module writes the exact string. Units are binary:
+`K`/`KB`/`KiB` = 1024 bytes, `M` = 1024², `G` = 1024³, `T` = 1024⁴.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+MAX_BYTES = 2**63 - 1
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?$", re.IGNORECASE)
+_COUNT = re.compile(r"^(\d+)\s*(?:C|MESSAGES?|MSGS?)$", re.IGNORECASE)
+HELP = (
+    "Use a size such as 500M, 2 GB or 1.5G, a message count such as 1000C, "
+    "both (500M,1000C), or leave empty for unlimited."
+)
+
+
+def _invalid(value: str) -> ValidationError:
+    return ValidationError(f"{value!r} is not a quota. {HELP}", code="invalid_quota")
+
+
+def parse(value: str) -> str:
+    """Human or Courier input → Courier's exact quota string ('' = unlimited)."""
+    if value is None:
+        return ""
+    text = value.strip()
+    if not text or text.lower() in ("unlimited", "none", "0"):
+        return ""
+    if len(text) > 64 or not text.isascii():
+        raise _invalid(value[:64])
+    size = count = None
+    for part in (p.strip() for p in text.split(",")):
+        courier = re.fullmatch(r"([0-9]+)S", part)
+        counted = _COUNT.fullmatch(part)
+        human = _SIZE.fullmatch(part)
+        if courier and size is None:
+            size = int(courier.group(1))
+        elif counted and count is None:
+            count = int(counted.group(1))
+        elif human and size is None and (human.group(2) or part.upper().endswith("B")):
+            size = int(float(human.group(1)) * UNITS[human.group(2).upper()])
+        else:
+            raise _invalid(value)
+    if (size is not None and not 0 < size <= MAX_BYTES) or (
+        count is not None and not 0 < count <= MAX_BYTES
+    ):
+        raise ValidationError(
+            f"{value!r} is out of range: a quota must be positive.", code="invalid_quota"
+        )
+    return ",".join(p for p in (size and f"{size}S", count and f"{count}C") if p)
+
+
+def _courier_limits(value: str) -> tuple[int | None, int | None] | None:
+    """(bytes, messages) of a Courier string, or None when Courier would ignore it."""
+    size = count = None
+    parts = value.split(",")
+    if len(parts) > 2:
+        return None
+    for part in parts:
+        match = re.fullmatch(r"([0-9]+)([SC])", part)
+        if not match:
+            return None
+        number = int(match.group(1))
+        if match.group(2) == "S" and size is None:
+            size = number
+        elif match.group(2) == "C" and count is None:
+            count = number
+        else:
+            return None
+    return size, count
+
+
+def is_courier_quota(value: str) -> bool:
+    """True when Courier understands the stored string (empty = unlimited)."""
+    return not value or _courier_limits(value) is not None
+
+
+def limits(value: str) -> tuple[int | None, int | None]:
+    """(bytes, messages) of a Courier quota string; None means no limit."""
+    return (value and _courier_limits(value)) or (None, None)
+
+
+def human_size(size: int) -> str:
+    for unit in ("T", "G", "M", "K"):
+        if size >= UNITS[unit]:
+            number = size / UNITS[unit]
+            text = f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
+            return f"{text} {unit}B"
+    return f"{size} B"
+
+
+def humanize(value: str) -> str:
+    """A stored quota for lists: '524288000S,1000C' → '500 MB, 1000 messages'."""
+    if not value:
+        return "unlimited"
+    if not is_courier_quota(value):
+        return f"{value} (ignored by Courier: no quota)"
+    size, count = limits(value)
+    parts = []
+    if size:
+        parts.append(human_size(size))
+    if count:
+        parts.append(f"{count} messages")
+    return ", ".join(parts)
+
+
+def dovecot_rule(value: str) -> str:
+    """The same limit as Dovecot's `quota_rule` (`*:bytes=N:messages=M`), '' if none."""
+    size, count = limits(value)
+    parts = [f"bytes={size}" if size else "", f"messages={count}" if count else ""]
+    parts = [p for p in parts if p]
+    return "*:" + ":".join(parts) if parts else ""
