@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from mailadmin import views
 
@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("domains/", include("domains.urls")),
+    path("aliases/", include("aliases.urls")),
+    path("admins/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("account/", include("accounts.selfservice_urls")),
 ]
