@@ -12,10 +12,17 @@ from audit.services import Actor
 from domains import services
 from domains.models import Domain
 
-DEMO_PASSWORD = "demo-Mailbox-2024"
+DEMO_PASSWORD = "demo-Mailbox-2024"  # noqa: S105 - public demo login, printed by make run
+DEMO_ACTOR = Actor("demo")
 
-DOMAINS = ["localhost", "localhost.localdomain", "blobber.org", "mail.blobber.org", "whopper.nu",
-           "lala.com"]
+DOMAINS = [
+    "localhost",
+    "localhost.localdomain",
+    "blobber.org",
+    "mail.blobber.org",
+    "whopper.nu",
+    "lala.com",
+]
 MAILBOXES = [
     ("root@localhost", "root"),
     ("xandros@blobber.org", "xandros"),
@@ -40,7 +47,7 @@ ALIASES = [
 
 
 @transaction.atomic
-def load_guide_example(actor: Actor = Actor("demo")) -> bool:
+def load_guide_example(actor: Actor = DEMO_ACTOR) -> bool:
     """Load the example once; False when it is already there."""
     if Domain.objects.filter(domain="blobber.org").exists():
         return False

@@ -64,6 +64,11 @@ def normalize_address(text: str, *, max_length: int = MAILBOX_MAX) -> str:
     local, at, domain = address.rpartition("@")
     if not at or not local:
         raise ValidationError(f"{address!r} is not a mail address (local@domain).", code="invalid")
+    if len(local) > 64:
+        raise ValidationError(
+            f"{text!r} is not a valid mail address: its local part exceeds 64 characters.",
+            code="invalid",
+        )
     domain = normalize_domain(domain)
     address = f"{local.lower()}@{domain}"
     try:

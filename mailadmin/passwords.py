@@ -51,9 +51,16 @@ def scheme_of(crypt: str) -> str | None:
     if not crypt:
         return None
     try:
-        return context().identify(crypt)
+        handler = context().identify(crypt, resolve=True)
+        if handler is None:
+            return None
+        # A recognised prefix is not enough: it must parse and carry a checksum
+        # (passlib accepts bare "$6$"-style configuration strings).
+        if not handler.from_string(crypt).checksum:
+            return None
     except (ValueError, TypeError):
         return None
+    return handler.name
 
 
 def is_known_hash(crypt: str) -> bool:

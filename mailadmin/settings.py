@@ -137,6 +137,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
 WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -157,6 +158,24 @@ if not 1000 <= MAILADMIN_CRYPT_ROUNDS <= 999_999_999:
 MAILADMIN_MAIL_HOME = env("MAILADMIN_MAIL_HOME", "/var/spool/mail/virtual")
 MAILADMIN_MAIL_UID = env_int("MAILADMIN_MAIL_UID", 5000)
 MAILADMIN_MAIL_GID = env_int("MAILADMIN_MAIL_GID", 5000)
+
+# --- end-user self-service (/account/) -------------------------------------------------
+# The login throttle counts failures in this cache. The per-process default is enough for
+# one worker; with several workers (or hosts) point every one at a shared cache, e.g.
+# CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache CACHE_LOCATION=mailadmin_cache
+# (then `manage.py createcachetable`), or Django's RedisCache / PyMemcacheCache.
+CACHES = {
+    "default": {
+        "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("CACHE_LOCATION", "mailadmin"),
+    }
+}
+# A mailbox session ends after this many idle seconds.
+MAILADMIN_SELFSERVICE_IDLE_SECONDS = env_int("MAILADMIN_SELFSERVICE_IDLE_SECONDS", 30 * 60)
+# The request header carrying the client address when a proxy is in front (e.g.
+# X-Real-IP set by nginx); empty: the TCP peer. Behind a proxy without it, every client
+# shares the proxy's address and one per-client limit.
+MAILADMIN_CLIENT_IP_HEADER = env("MAILADMIN_CLIENT_IP_HEADER")
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if load_guide_example():
-            self.stdout.write("Loaded the guide's example data (blobber.org, whopper.nu, lala.com).")
+            self.stdout.write("Loaded the guide's example: blobber.org, whopper.nu, lala.com.")
         else:
             self.stdout.write("The guide's example data is already loaded.")
         username, password = DEMO_ADMIN
