@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accounts import selfservice_views as views
 
 app_name = "selfservice"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("login/", views.login, name="login"),
+    path("password/", views.password_change, name="password_change"),
+    path("logout/", views.logout, name="logout"),
+]

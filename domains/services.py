@@ -318,3 +318,29 @@ def remove_mailbox(address: str, *, actor: Actor) -> Removed:
         f"dropped from {dropped} alias destination list(s)",
     )
     return Removed(mailboxes=1, aliases=removed_aliases, destinations_dropped=dropped)
+
+
+@transaction.atomic
+def upgrade_mailbox_hash(address: str, password: str, *, actor: Actor) -> bool:
+    """Rewrite a legacy hash with the strong scheme after its owner proved the password.
+
+    Called by the self-service login: no password validators (the password is the one the
+    mail servers already accept), and nothing is written unless the stored hash still
+    verifies this password and needs an upgrade. True when the hash was rewritten.
+    """
+    mailbox = get_mailbox(address, for_update=True)
+    old_scheme = passwords.scheme_of(mailbox.crypt)
+    if not passwords.verify_password(password, mailbox.crypt).needs_upgrade:
+        return False
+    mailbox.crypt = passwords.hash_password(password)
+    mailbox.clear = ""
+    mailbox.save(update_fields=["crypt", "clear"])
+    record(
+        actor,
+        "password",
+        "mailbox",
+        mailbox.address,
+        domain=mailbox.domain_name,
+        message=f"hash upgraded from {old_scheme} at login",
+    )
+    return True
