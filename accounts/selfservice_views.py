@@ -1,10 +1,12 @@
 """End-user self-service: a mailbox owner logs in with the mail password and changes it."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,15 +25,24 @@ def _safe_next(request) -> str:
     """`next` only when it is a self-service page of this site; the account page otherwise."""
     home = reverse("selfservice:account")
     target = request.POST.get("next") or request.GET.get("next") or ""
+    parts = urlsplit(target)
     if (
-        target.startswith(home)
-        and url_has_allowed_host_and_scheme(
+        not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-        and "\\" not in target
+        or parts.scheme
+        or parts.netloc
+        or any(c in target for c in "\\%")
+        or ".." in parts.path
     ):
-        return target
-    return home
+        return home
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return home
+    if match.namespace != "selfservice" or match.url_name in ("login", "logout"):
+        return home
+    return target
 
 
 @sensitive_post_parameters("password")
