@@ -91,8 +91,10 @@ def main() -> None:
     one = hashing_throughput(args.hashes, 1)
     many = hashing_throughput(args.hashes, cores)
     rounds = settings.MAILADMIN_CRYPT_ROUNDS
-    print(f"Panel hashing (passlib, SHA512-CRYPT {rounds} rounds): {one:,.0f}/s on 1 core, "
-          f"{many:,.0f}/s on {cores} cores")
+    print(
+        f"Panel hashing (passlib, SHA512-CRYPT {rounds} rounds): {one:,.0f}/s on 1 core, "
+        f"{many:,.0f}/s on {cores} cores"
+    )
 
 
 if __name__ == "__main__":

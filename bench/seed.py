@@ -56,9 +56,21 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
             address = mailbox_address(n)
             local, _, domain = address.partition("@")
             enabled = 0 if rng.random() < 0.05 else 1
-            yield (address, f"User {n}", 5000, 5000, settings.MAILADMIN_MAIL_HOME,
-                   f"{domain}/{local}/", enabled, 1, "", crypt, "524288000S" if n % 3 else "",
-                   "", "")
+            yield (
+                address,
+                f"User {n}",
+                5000,
+                5000,
+                settings.MAILADMIN_MAIL_HOME,
+                f"{domain}/{local}/",
+                enabled,
+                1,
+                "",
+                crypt,
+                "524288000S" if n % 3 else "",
+                "",
+                "",
+            )
 
     def alias_rows():
         count = 0
@@ -79,8 +91,7 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
                 destination = mailbox_address(rng.randrange(mailboxes))
             else:
                 destination = f"someone{n}@external{n % 97}.net"
-            yield (f"fwd{n // domains:05d}@{domain}", destination,
-                   0 if rng.random() < 0.05 else 1)
+            yield (f"fwd{n // domains:05d}@{domain}", destination, 0 if rng.random() < 0.05 else 1)
             n += 1
             count += 1
 
@@ -91,8 +102,12 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         for table, columns, rows in (
             ("domains", "domain, transport, enabled", domain_rows()),
-            ("users", "id, name, uid, gid, home, maildir, enabled, change_password, clear, crypt,"
-             " quota, procmailrc, spamassassinrc", mailbox_rows()),
+            (
+                "users",
+                "id, name, uid, gid, home, maildir, enabled, change_password, clear, crypt,"
+                " quota, procmailrc, spamassassinrc",
+                mailbox_rows(),
+            ),
             ("aliases", "mail, destination, enabled", alias_rows()),
         ):
             placeholders = ", ".join(["%s"] * len(columns.split(",")))
@@ -121,8 +136,10 @@ def main() -> None:
         parser.error("--aliases must be at least --mailboxes (every mailbox has its self-alias)")
     django_setup()
     counts = seed(args.domains, args.mailboxes, args.aliases)
-    print(f"seeded {counts['domains']} domains, {counts['users']} mailboxes, "
-          f"{counts['aliases']} aliases in {counts['seconds']} s")
+    print(
+        f"seeded {counts['domains']} domains, {counts['users']} mailboxes, "
+        f"{counts['aliases']} aliases in {counts['seconds']} s"
+    )
 
 
 if __name__ == "__main__":
