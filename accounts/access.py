@@ -16,7 +16,7 @@ from aliases.models import Alias
 from aliases.services import normalize_source
 from audit.services import Actor
 from domains.models import Domain, Mailbox
-from mailadmin.addresses import normalize_address, normalize_domain
+from mailadmin.addresses import display_domain, normalize_address, normalize_domain
 
 
 def is_staff(user) -> bool:
@@ -119,3 +119,8 @@ def get_alias_for_user(user, source: str) -> Alias:
         return aliases_for(user).get(mail=source)
     except Alias.DoesNotExist:
         raise Http404("No such alias.") from None
+
+
+def domain_choices(user) -> list[tuple[str, str]]:
+    """(punycode, Unicode) pairs of the user's domains, for select fields."""
+    return [(d.domain, display_domain(d.domain)) for d in domains_for(user).only("pkid", "domain")]

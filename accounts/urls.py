@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.admin_list, name="list"),
+    path("add/", views.admin_create, name="create"),
+    path("<int:pk>/", views.admin_edit, name="edit"),
+    path("<int:pk>/password/", views.admin_password, name="password"),
+    path("<int:pk>/delete/", views.admin_delete, name="delete"),
+]

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aliases import views
+from domains import converters
+
+converters.register()
 
 app_name = "aliases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.alias_list, name="list"),
+    path("add/", views.alias_create, name="create"),
+    path("<address:source>/", views.alias_edit, name="edit"),
+    path("<address:source>/enable/", views.alias_set_enabled, {"enabled": True}, name="enable"),
+    path("<address:source>/disable/", views.alias_set_enabled, {"enabled": False}, name="disable"),
+    path("<address:source>/delete/", views.alias_delete, name="delete"),
+]

@@ -1,4 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from domains import converters, views
+
+converters.register()
 
 app_name = "domains"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.domain_list, name="list"),
+    path("add/", views.domain_create, name="create"),
+    path("mailboxes/", views.mailbox_list, name="mailbox_list"),
+    path("mailboxes/<address:address>/", views.mailbox_edit, name="mailbox"),
+    path("mailboxes/<address:address>/password/", views.mailbox_password, name="mailbox_password"),
+    path(
+        "mailboxes/<address:address>/enable/",
+        views.mailbox_set_enabled,
+        {"enabled": True},
+        name="mailbox_enable",
+    ),
+    path(
+        "mailboxes/<address:address>/disable/",
+        views.mailbox_set_enabled,
+        {"enabled": False},
+        name="mailbox_disable",
+    ),
+    path("mailboxes/<address:address>/delete/", views.mailbox_delete, name="mailbox_delete"),
+    path("<str:domain>/", views.domain_detail, name="detail"),
+    path("<str:domain>/edit/", views.domain_edit, name="edit"),
+    path("<str:domain>/enable/", views.domain_set_enabled, {"enabled": True}, name="enable"),
+    path("<str:domain>/disable/", views.domain_set_enabled, {"enabled": False}, name="disable"),
+    path("<str:domain>/delete/", views.domain_delete, name="delete"),
+    path("<str:domain>/mailboxes/add/", views.mailbox_create, name="mailbox_create"),
+]

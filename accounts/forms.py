@@ -1,0 +1,119 @@
+"""Forms for superusers managing domain admins (accounts.services does the work)."""
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from accounts import services
+from audit.services import Actor
+from domains.forms import ServiceForm
+from domains.models import Domain
+from mailadmin.addresses import display_domain
+
+
+class DomainsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Domain) -> str:
+        return display_domain(obj.domain)
+
+
+def domains_field() -> DomainsField:
+    return DomainsField(
+        queryset=Domain.objects.order_by("domain"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The admin sees and changes only these domains.",
+    )
+
+
+class AdminPasswordForm(ServiceForm):
+    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput)
+    default_error_field = "password1"
+
+    def password_user(self) -> User:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first and second:
+            try:
+                services.validate_admin_password(first, self.password_user())
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class AdminCreateForm(AdminPasswordForm):
+    username = forms.CharField(max_length=150, help_text="Letters, digits and @ . + - _ only.")
+    email = forms.EmailField(required=False)
+    domains = domains_field()
+    field_order = ["username", "email", "password1", "password2", "domains"]
+    error_fields = {"exists": "username", "invalid_username": "username", "invalid": "username"}
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        User.username_validator(username)
+        return username
+
+    def password_user(self) -> User:
+        data = self.cleaned_data
+        return User(username=data.get("username", ""), email=data.get("email", ""))
+
+    def save(self, actor: Actor) -> User | None:
+        data = self.cleaned_data
+        return self.run(
+            services.create_domain_admin,
+            data["username"],
+            data["password1"],
+            actor=actor,
+            email=data["email"],
+            domains=list(data["domains"]),
+        )
+
+
+class AdminEditForm(ServiceForm):
+    email = forms.EmailField(required=False)
+    active = forms.BooleanField(
+        required=False, help_text="An inactive admin cannot log in; nothing is deleted."
+    )
+    domains = domains_field()
+
+    def __init__(self, *args, admin: User, **kwargs):
+        self.admin = admin
+        kwargs.setdefault(
+            "initial",
+            {
+                "email": admin.email,
+                "active": admin.is_active,
+                "domains": list(admin.domain_assignments.values_list("domain_id", flat=True)),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def save(self, actor: Actor) -> User | None:
+        data = self.cleaned_data
+        return self.run(
+            services.update_domain_admin,
+            self.admin.pk,
+            actor=actor,
+            email=data["email"],
+            active=data["active"],
+            domains=list(data["domains"]),
+        )
+
+
+class AdminSetPasswordForm(AdminPasswordForm):
+    def __init__(self, *args, admin: User, **kwargs):
+        self.admin = admin
+        super().__init__(*args, **kwargs)
+
+    def password_user(self) -> User:
+        return self.admin
+
+    def save(self, actor: Actor) -> User | None:
+        return self.run(
+            services.set_admin_password, self.admin.pk, self.cleaned_data["password1"], actor=actor
+        )

@@ -1,0 +1,255 @@
+"""Panel forms for forwards, catch-alls and domain aliases.
+
+Sources and destinations are parsed with the alias services' own helpers; `save` calls
+create_alias / replace_alias and puts any ValidationError beside its field. Loops and
+local dead ends (aliases.checks) are warnings: the form asks for a confirmation first.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.access import domain_choices, is_superuser, may_use_domain
+from aliases import services
+from aliases.checks import alias_warnings
+from aliases.models import Alias
+from audit.services import Actor
+from domains.forms import ServiceForm
+from domains.models import Domain, Mailbox
+from mailadmin.addresses import ALIAS_MAX, domain_of
+
+DESTINATIONS_HELP = "One address per line or comma separated; duplicates are removed."
+DOMAIN_ALIAS_NOTE = (
+    "Postfix keeps the local part: julian@alias.tld becomes julian@target.tld. Mail for "
+    "unknown users of the alias domain is accepted and bounced later (backscatter)."
+)
+
+
+class AliasFormBase(ServiceForm):
+    confirm = forms.BooleanField(
+        label="Save anyway", required=False, widget=forms.HiddenInput, initial=False
+    )
+    error_fields = {
+        "exists": "source",
+        "no_domain": "source",
+        "mailbox_alias": "source",
+        "no_destination": "destinations",
+        "invalid_domain_alias": "destinations",
+        "loop": "destinations",
+        "too_long": "destinations",
+        "invalid": "destinations",
+    }
+    default_error_field = "destinations"
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        self.warnings: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def check_domain(self, name: str) -> str:
+        """A domain this user may use; for anyone else the same message, hosted or not."""
+        if not is_superuser(self.user) and not may_use_domain(self.user, name):
+            raise ValidationError(f"{name} is not one of your domains.", code="not_yours")
+        return name
+
+    def clean_destination_list(self, text: str) -> list[str]:
+        destinations = services.parse_destinations(text)
+        for item in destinations:
+            if item.startswith("@") and not Domain.objects.filter(domain=item[1:]).exists():
+                raise ValidationError(f"Domain {item[1:]} is not hosted here.", code="no_domain")
+            if item.startswith("@"):
+                self.check_domain(item[1:])
+        if len(",".join(destinations)) > ALIAS_MAX:
+            raise ValidationError(
+                f"These destinations take more than {ALIAS_MAX} characters, what the column "
+                "holds. Split them over several aliases.",
+                code="too_long",
+            )
+        return destinations
+
+    def source_and_destinations(self) -> tuple[str, list[str]] | None:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        source, destinations = self.source_and_destinations()
+        self.warnings = alias_warnings(source, destinations)
+        if self.warnings and not data.get("confirm"):
+            self.fields["confirm"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm", "Check the warnings above, then tick this box to save anyway."
+            )
+        return data
+
+
+class ForwardForm(AliasFormBase):
+    source = forms.CharField(
+        label="Address",
+        max_length=ALIAS_MAX,
+        widget=forms.TextInput(attrs={"placeholder": "name@example.org"}),
+    )
+    destinations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
+    )
+    keep_copy = forms.BooleanField(
+        label="Keep a copy in the local mailbox",
+        required=False,
+        help_text="Only for an address that is a mailbox.",
+    )
+    enabled = forms.BooleanField(required=False, initial=True)
+    field_order = ["source", "destinations", "keep_copy", "enabled", "confirm"]
+
+    def clean_source(self) -> str:
+        source = services.normalize_source(self.cleaned_data["source"])
+        if source.startswith("@"):
+            raise ValidationError(
+                "That is a catch-all or domain alias: use those forms.", code="invalid"
+            )
+        self.check_domain(domain_of(source))
+        return source
+
+    def clean_destinations(self) -> list[str]:
+        return self.clean_destination_list(self.cleaned_data["destinations"])
+
+    def clean_keep_copy(self) -> bool:
+        keep = self.cleaned_data["keep_copy"]
+        source = self.cleaned_data.get("source")
+        if keep and source and not Mailbox.objects.filter(address=source).exists():
+            raise ValidationError(
+                f"{source} is not a mailbox: there is no local copy to keep.", code="invalid"
+            )
+        return keep
+
+    def source_and_destinations(self):
+        data = self.cleaned_data
+        destinations = list(data["destinations"])
+        if data.get("keep_copy") and data["source"] not in destinations:
+            destinations.insert(0, data["source"])
+        return data["source"], destinations
+
+    def save(self, actor: Actor) -> Alias | None:
+        source, destinations = self.source_and_destinations()
+        row = Alias.objects.filter(mail=source).first()
+        if row and row.destinations == [source] and Mailbox.objects.filter(address=source).exists():
+            # A mailbox's forward lives in its own alias row (mail is unique).
+            return self.run(services.replace_alias, source, destinations, actor=actor)
+        return self.run(
+            services.create_alias,
+            source,
+            destinations,
+            actor=actor,
+            enabled=self.cleaned_data["enabled"],
+        )
+
+
+class DomainChoiceMixin:
+    def domain_field(self, name: str, label: str, initial: str = "") -> None:
+        self.fields[name] = forms.ChoiceField(
+            label=label, choices=domain_choices(self.user), initial=initial
+        )
+
+
+class CatchAllForm(DomainChoiceMixin, AliasFormBase):
+    destinations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mail to any address of the domain that has no mailbox or alias goes "
+        "here. " + DESTINATIONS_HELP,
+    )
+    enabled = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, domain: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain_field("source", "Catch-all for the domain", domain)
+        self.order_fields(["source", "destinations", "enabled", "confirm"])
+
+    def clean_destinations(self) -> list[str]:
+        return self.clean_destination_list(self.cleaned_data["destinations"])
+
+    def source_and_destinations(self):
+        return f"@{self.cleaned_data['source']}", self.cleaned_data["destinations"]
+
+    def save(self, actor: Actor) -> Alias | None:
+        source, destinations = self.source_and_destinations()
+        enabled = self.cleaned_data["enabled"]
+        return self.run(services.create_alias, source, destinations, actor=actor, enabled=enabled)
+
+
+class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
+    enabled = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, domain: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain_field("source", "Alias domain", domain)
+        self.domain_field("destinations", "Delivers to the same users of")
+        self.fields["destinations"].help_text = DOMAIN_ALIAS_NOTE
+        self.order_fields(["source", "destinations", "enabled", "confirm"])
+
+    def clean(self):
+        source, target = self.cleaned_data.get("source"), self.cleaned_data.get("destinations")
+        if source and source == target:
+            self.add_error("destinations", "A domain cannot be an alias of itself.")
+        return super().clean()
+
+    def source_and_destinations(self):
+        return f"@{self.cleaned_data['source']}", [f"@{self.cleaned_data['destinations']}"]
+
+    def save(self, actor: Actor) -> Alias | None:
+        source, destinations = self.source_and_destinations()
+        enabled = self.cleaned_data["enabled"]
+        return self.run(services.create_alias, source, destinations, actor=actor, enabled=enabled)
+
+
+class AliasEditForm(AliasFormBase):
+    """New destinations for an existing alias (a mailbox's own row included)."""
+
+    destinations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
+    )
+    keep_copy = forms.BooleanField(label="Keep a copy in the local mailbox", required=False)
+
+    def __init__(self, *args, alias: Alias, is_mailbox: bool, **kwargs):
+        self.alias = alias
+        self.is_mailbox = is_mailbox
+        kept = [d for d in alias.destinations if not (is_mailbox and d == alias.mail)]
+        kwargs.setdefault(
+            "initial",
+            {"destinations": "\n".join(kept), "keep_copy": alias.mail in alias.destinations},
+        )
+        super().__init__(*args, **kwargs)
+        if not is_mailbox:
+            del self.fields["keep_copy"]
+        else:
+            self.fields["destinations"].required = False
+            self.fields["destinations"].help_text = (
+                "Forward this mailbox's mail to these addresses; leave empty (with the box "
+                "below ticked) for plain local delivery. " + DESTINATIONS_HELP
+            )
+        self.order_fields(["destinations", "keep_copy", "confirm"])
+
+    def clean_destinations(self) -> list[str]:
+        text = self.cleaned_data["destinations"]
+        if self.is_mailbox and not text.strip():
+            return []
+        return self.clean_destination_list(text)
+
+    def clean(self):
+        data = self.cleaned_data
+        if self.is_mailbox and not data.get("destinations") and not data.get("keep_copy"):
+            self.add_error(
+                "destinations", "Give a destination, or keep the mail in the local mailbox."
+            )
+        return super().clean()
+
+    def source_and_destinations(self):
+        destinations = list(self.cleaned_data["destinations"])
+        if self.is_mailbox and self.cleaned_data.get("keep_copy"):
+            destinations.insert(0, self.alias.mail)
+        return self.alias.mail, list(dict.fromkeys(destinations))
+
+    def save(self, actor: Actor) -> Alias | None:
+        source, destinations = self.source_and_destinations()
+        return self.run(services.replace_alias, source, destinations, actor=actor)
+
+
+FORMS = {"forward": ForwardForm, "catch-all": CatchAllForm, "domain-alias": DomainAliasForm}

@@ -1,0 +1,123 @@
+"""Panel pages for aliases: forwards, catch-alls, domain aliases and mailbox rows.
+
+Views fetch through the user's scope, let the form validate and call the service (atomic
+and audited), then add a message and redirect.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import actor_for, aliases_for, get_alias_for_user, staff_only
+from aliases import services
+from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
+from aliases.models import AliasKind
+from domains.listing import ALIAS_SORTS, filter_domain, filter_state, paginate, with_mailbox_flag
+from domains.models import Mailbox
+from mailadmin.addresses import domain_of
+
+KIND_FILTERS = {
+    AliasKind.SELF: Q(destination=F("mail")),
+    AliasKind.FORWARD: ~Q(mail__startswith="@") & ~Q(destination=F("mail")),
+    AliasKind.CATCH_ALL: Q(mail__startswith="@") & ~Q(destination__startswith="@"),
+    AliasKind.DOMAIN_ALIAS: Q(mail__startswith="@", destination__startswith="@"),
+}
+TITLES = {
+    "forward": "Add a forward",
+    "catch-all": "Add a catch-all",
+    "domain-alias": "Add a domain alias",
+}
+
+
+def _back_to(alias_source: str):
+    return redirect("domains:detail", domain=domain_of(alias_source))
+
+
+@staff_only
+def alias_list(request):
+    queryset, domain_name = filter_domain(request, filter_state(request, aliases_for(request.user)))
+    kind = request.GET.get("kind", "")
+    if kind in KIND_FILTERS:
+        queryset = queryset.filter(KIND_FILTERS[kind])
+    listing = paginate(
+        request,
+        with_mailbox_flag(queryset),
+        search=["mail", "destination"],
+        sorts=ALIAS_SORTS,
+        default_sort="mail",
+    )
+    context = {
+        "listing": listing,
+        "domain_name": domain_name,
+        "kind": kind,
+        "kinds": AliasKind.choices,
+    }
+    return render(request, "aliases/alias_list.html", context)
+
+
+@staff_only
+def alias_create(request):
+    kind = request.GET.get("kind", "forward")
+    if kind not in FORMS:
+        raise Http404("No such kind of alias.")
+    domain = request.GET.get("domain", "")[:255]
+    options = {"user": request.user}
+    if kind != "forward":
+        options["domain"] = domain
+    form = FORMS[kind](request.POST or None, **options)
+    if request.method == "POST" and form.is_valid():
+        alias = form.save(actor_for(request))
+        if alias:
+            messages.success(request, f"Alias {alias.mail} → {alias.destination} saved.")
+            return _back_to(alias.mail)
+    context = {"form": form, "kind": kind, "title": TITLES[kind], "note": DOMAIN_ALIAS_NOTE}
+    return render(request, "aliases/alias_form.html", context)
+
+
+@staff_only
+def alias_edit(request, source):
+    alias = get_alias_for_user(request.user, source)
+    is_mailbox = Mailbox.objects.filter(address=alias.mail).exists()
+    form = AliasEditForm(
+        request.POST or None, user=request.user, alias=alias, is_mailbox=is_mailbox
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(actor_for(request))
+        if saved:
+            messages.success(request, f"Alias {saved.mail} → {saved.destination} saved.")
+            return _back_to(saved.mail)
+    context = {"form": form, "alias": alias, "is_mailbox": is_mailbox, "note": DOMAIN_ALIAS_NOTE}
+    return render(request, "aliases/alias_edit.html", context)
+
+
+@staff_only
+@require_POST
+def alias_set_enabled(request, source, enabled: bool):
+    alias = get_alias_for_user(request.user, source)
+    try:
+        services.set_alias_enabled(alias.mail, enabled, actor=actor_for(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        state = "enabled" if enabled else "disabled"
+        messages.success(request, f"Alias {alias.mail} {state}.")
+    return _back_to(alias.mail)
+
+
+@staff_only
+def alias_delete(request, source):
+    alias = get_alias_for_user(request.user, source)
+    is_mailbox = Mailbox.objects.filter(address=alias.mail).exists()
+    if request.method == "POST":
+        try:
+            services.remove_alias(alias.mail, actor=actor_for(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Alias {alias.mail} removed.")
+        return _back_to(alias.mail)
+    context = {"alias": alias, "is_mailbox": is_mailbox}
+    return render(request, "aliases/alias_delete.html", context)

@@ -1,0 +1,263 @@
+"""Panel forms for domains and mailboxes.
+
+Fields are checked with the service layer's own helpers (normalize_domain,
+validate_transport, quota.parse, validate_mail_password); `save` calls the service, and any
+ValidationError it still raises (a duplicate, say) is put beside the field it concerns.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from aliases import services as alias_services
+from audit.services import Actor
+from domains import services
+from domains.models import Domain, Mailbox
+from mailadmin import quota
+from mailadmin.addresses import ALIAS_MAX, normalize_address, normalize_domain
+
+
+class ServiceForm(forms.Form):
+    """A form whose `save` calls a service and maps its ValidationError onto the form."""
+
+    error_fields: dict[str, str] = {}  # ValidationError code → field
+    default_error_field: str | None = None
+
+    def run(self, operation, *args, **kwargs):
+        """The operation's result, or None with the errors added to the form."""
+        try:
+            return operation(*args, **kwargs)
+        except ValidationError as error:
+            self.add_service_error(error)
+            return None
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for item in error.error_list:
+            field = self.error_fields.get(item.code or "", self.default_error_field)
+            if field not in self.fields:
+                field = None
+            self.add_error(field, item)
+
+
+def quota_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        required=False, max_length=64, help_text=quota.HELP, label="Quota", **kwargs
+    )
+
+
+def clean_quota_text(text: str) -> str:
+    return quota.parse(text)
+
+
+def quota_for_form(stored: str) -> str:
+    """The stored quota in human units, or as stored when Courier cannot read it."""
+    if not stored:
+        return ""
+    return quota.humanize(stored) if quota.is_courier_quota(stored) else stored
+
+
+class DomainCreateForm(ServiceForm):
+    name = forms.CharField(
+        label="Domain",
+        max_length=255,
+        help_text="International names are accepted and stored as punycode.",
+    )
+    transport = forms.CharField(max_length=120, initial="virtual:")
+    enabled = forms.BooleanField(required=False, initial=True)
+    rfc2142_mailbox = forms.CharField(
+        label="postmaster@ and abuse@ deliver to",
+        required=False,
+        max_length=128,
+        help_text="An existing mailbox (RFC 2142 asks every domain for these two "
+        "addresses). Leave empty to add them later.",
+    )
+    error_fields = {
+        "exists": "name",
+        "invalid": "name",
+        "too_long": "name",
+        "invalid_transport": "transport",
+        "no_mailbox": "rfc2142_mailbox",
+    }
+
+    def clean_name(self) -> str:
+        return normalize_domain(self.cleaned_data["name"])
+
+    def clean_transport(self) -> str:
+        return services.validate_transport(self.cleaned_data["transport"])
+
+    def clean_rfc2142_mailbox(self) -> str:
+        text = self.cleaned_data["rfc2142_mailbox"].strip()
+        return services.get_mailbox(text).address if text else ""
+
+    def save(self, actor: Actor) -> Domain | None:
+        return self.run(self._create, actor)
+
+    @transaction.atomic
+    def _create(self, actor: Actor) -> Domain:
+        data = self.cleaned_data
+        domain = services.create_domain(
+            data["name"], actor=actor, transport=data["transport"], enabled=data["enabled"]
+        )
+        if data["rfc2142_mailbox"]:
+            for local in ("postmaster", "abuse"):
+                alias_services.create_alias(
+                    f"{local}@{domain.domain}", data["rfc2142_mailbox"], actor=actor
+                )
+        return domain
+
+
+class DomainEditForm(ServiceForm):
+    transport = forms.CharField(max_length=120, help_text="Postfix transport, normally 'virtual:'.")
+    error_fields = {"invalid_transport": "transport"}
+
+    def __init__(self, *args, domain: Domain, **kwargs):
+        self.domain = domain
+        kwargs.setdefault("initial", {"transport": domain.transport})
+        super().__init__(*args, **kwargs)
+
+    def clean_transport(self) -> str:
+        return services.validate_transport(self.cleaned_data["transport"])
+
+    def save(self, actor: Actor) -> Domain | None:
+        return self.run(
+            services.update_domain,
+            self.domain.domain,
+            actor=actor,
+            transport=self.cleaned_data["transport"],
+        )
+
+
+class PasswordPairForm(ServiceForm):
+    """Two password fields checked with Django's validators (services.validate_mail_password)."""
+
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+    def password_owner(self) -> tuple[str, str] | None:
+        """(address, name) the password must not resemble, or None when unknown yet."""
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first and second:
+            owner = self.password_owner()
+            if owner:
+                try:
+                    services.validate_mail_password(first, *owner)
+                except ValidationError as error:
+                    self.add_error("password1", error)
+        return data
+
+
+class MailboxCreateForm(PasswordPairForm):
+    local_part = forms.CharField(label="Address", max_length=ALIAS_MAX)
+    name = forms.CharField(required=False, max_length=128)
+    quota = quota_field()
+    enabled = forms.BooleanField(required=False, initial=True)
+    change_password = forms.BooleanField(
+        label="The owner may change this password", required=False, initial=True
+    )
+    field_order = ["local_part", "name", "password1", "password2", "quota"]
+    error_fields = {
+        "exists": "local_part",
+        "invalid": "local_part",
+        "too_long": "local_part",
+        "no_domain": "local_part",
+        "invalid_quota": "quota",
+    }
+    default_error_field = "password1"
+
+    def __init__(self, *args, domain: Domain, **kwargs):
+        self.domain = domain
+        super().__init__(*args, **kwargs)
+        self.fields["local_part"].help_text = f"The part before @{domain}."
+
+    def clean_local_part(self) -> str:
+        local = self.cleaned_data["local_part"].strip()
+        if "@" in local:
+            raise ValidationError("Type only the part before the @.", code="invalid")
+        # Its self-alias lives in aliases.mail (120 characters).
+        return normalize_address(f"{local}@{self.domain.domain}", max_length=ALIAS_MAX)
+
+    def clean_quota(self) -> str:
+        return clean_quota_text(self.cleaned_data["quota"])
+
+    def password_owner(self):
+        address = self.cleaned_data.get("local_part")
+        return (address, self.cleaned_data.get("name", "")) if address else None
+
+    def save(self, actor: Actor) -> Mailbox | None:
+        data = self.cleaned_data
+        return self.run(
+            services.create_mailbox,
+            data["local_part"],
+            data["password1"],
+            actor=actor,
+            name=data["name"],
+            quota_text=data["quota"],
+            enabled=data["enabled"],
+            change_password=data["change_password"],
+        )
+
+
+class MailboxEditForm(ServiceForm):
+    name = forms.CharField(required=False, max_length=128)
+    quota = quota_field()
+    change_password = forms.BooleanField(label="The owner may change this password", required=False)
+    error_fields = {"too_long": "name", "invalid_quota": "quota"}
+
+    def __init__(self, *args, mailbox: Mailbox, **kwargs):
+        self.mailbox = mailbox
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": mailbox.name,
+                "quota": quota_for_form(mailbox.quota),
+                "change_password": bool(mailbox.change_password),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_quota(self) -> str:
+        return clean_quota_text(self.cleaned_data["quota"])
+
+    def save(self, actor: Actor) -> Mailbox | None:
+        data = self.cleaned_data
+        # Human units round (1.2 MB); only a quota the user changed is written back.
+        quota_text = data["quota"] if "quota" in self.changed_data else None
+        return self.run(
+            services.update_mailbox,
+            self.mailbox.address,
+            actor=actor,
+            name=data["name"],
+            quota_text=quota_text,
+            change_password=data["change_password"],
+        )
+
+
+class MailboxPasswordForm(PasswordPairForm):
+    def __init__(self, *args, mailbox: Mailbox, **kwargs):
+        self.mailbox = mailbox
+        super().__init__(*args, **kwargs)
+
+    def password_owner(self):
+        return self.mailbox.address, self.mailbox.name
+
+    def save(self, actor: Actor) -> Mailbox | None:
+        return self.run(
+            services.set_mailbox_password,
+            self.mailbox.address,
+            self.cleaned_data["password1"],
+            actor=actor,
+            message="password set by staff",
+        )

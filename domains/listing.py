@@ -1,0 +1,107 @@
+"""Search, sort and pagination for the panel's list pages, in a constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+
+from domains.models import Mailbox
+from mailadmin.addresses import normalize_domain
+
+PAGE_SIZE = 50
+MAILBOX_SORTS = {"address": "address", "name": "name", "quota": "quota", "enabled": "enabled"}
+ALIAS_SORTS = {"mail": "mail", "destination": "destination", "enabled": "enabled"}
+
+
+def count_in_domain(model) -> Coalesce:
+    rows = (
+        model.objects.filter(domain_name=OuterRef("domain"))
+        .order_by()
+        .values("domain_name")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def with_mailbox_flag(aliases):
+    """Mark the rows that belong to a mailbox (they go only with it)."""
+    return aliases.annotate(is_mailbox_row=Exists(Mailbox.objects.filter(address=OuterRef("mail"))))
+
+
+def filter_state(request, queryset):
+    state = request.GET.get("state")
+    if state == "enabled":
+        return queryset.filter(enabled=True)
+    if state == "disabled":
+        return queryset.filter(enabled=False)
+    return queryset
+
+
+def filter_domain(request, queryset):
+    """`?domain=` on a list: an index range on domain_name, never a LIKE on the address."""
+    name = request.GET.get("domain", "").strip()
+    if not name:
+        return queryset, ""
+    try:
+        name = normalize_domain(name)
+    except Exception:  # noqa: BLE001 - an unusable filter shows nothing
+        return queryset.none(), name[:120]
+    return queryset.filter(domain_name=name), name
+
+
+def _search_terms(text: str) -> list[str]:
+    """The search text, plus its punycode form when it is a Unicode domain or address."""
+    terms = [text]
+    local, at, domain = text.rpartition("@")
+    try:
+        ascii_domain = normalize_domain(domain or local)
+    except Exception:  # noqa: BLE001 - anything not a domain is searched as typed
+        return terms
+    converted = f"{local}{at}{ascii_domain}" if at else ascii_domain
+    if converted != text.lower():
+        terms.append(converted)
+    return terms
+
+
+@dataclass
+class Listing:
+    page: Page
+    q: str
+    sort: str
+    prefix: str
+
+    @property
+    def rows(self):
+        return self.page.object_list
+
+
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    search: list[str],
+    sorts: dict[str, str],
+    default_sort: str,
+    prefix: str = "",
+    page_size: int = PAGE_SIZE,
+) -> Listing:
+    """`?q=` searches the `search` fields, `?sort=` one of `sorts` (`-` for descending)."""
+    q = request.GET.get(prefix + "q", "").strip()[:200]
+    if q:
+        condition = Q()
+        for term in _search_terms(q):
+            for field in search:
+                condition |= Q(**{f"{field}__icontains": term})
+        queryset = queryset.filter(condition)
+    sort = request.GET.get(prefix + "sort", default_sort)
+    field = sorts.get(sort.removeprefix("-"))
+    if field is None:
+        sort, field = default_sort, sorts[default_sort.removeprefix("-")]
+    descending = sort.startswith("-")
+    tie_break = queryset.model._meta.pk.name
+    queryset = queryset.order_by(f"-{field}" if descending else field, tie_break)
+    page = Paginator(queryset, page_size).get_page(request.GET.get(prefix + "page"))
+    return Listing(page=page, q=q, sort=sort, prefix=prefix)

@@ -1,0 +1,222 @@
+"""Panel pages for domains and mailboxes.
+
+Views only wire things: fetch through the user's scope (accounts.access), let the form
+validate and call the service (atomic + audited), then add a message and redirect.
+"""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import (
+    actor_for,
+    aliases_for,
+    domains_for,
+    get_domain_for_user,
+    get_mailbox_for_user,
+    mailboxes_for,
+    require_superuser,
+    staff_only,
+    superuser_only,
+)
+from aliases.models import Alias
+from domains import services
+from domains.forms import (
+    DomainCreateForm,
+    DomainEditForm,
+    MailboxCreateForm,
+    MailboxEditForm,
+    MailboxPasswordForm,
+)
+from domains.listing import (
+    ALIAS_SORTS,
+    MAILBOX_SORTS,
+    count_in_domain,
+    filter_domain,
+    filter_state,
+    paginate,
+    with_mailbox_flag,
+)
+from domains.models import Mailbox
+from mailadmin.addresses import display_domain
+
+
+@staff_only
+def domain_list(request):
+    queryset = filter_state(request, domains_for(request.user)).annotate(
+        mailbox_count=count_in_domain(Mailbox), alias_count=count_in_domain(Alias)
+    )
+    listing = paginate(
+        request,
+        queryset,
+        search=["domain"],
+        sorts={
+            "domain": "domain",
+            "transport": "transport",
+            "enabled": "enabled",
+            "mailboxes": "mailbox_count",
+            "aliases": "alias_count",
+        },
+        default_sort="domain",
+    )
+    return render(request, "domains/domain_list.html", {"listing": listing})
+
+
+@superuser_only
+def domain_create(request):
+    form = DomainCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain = form.save(actor_for(request))
+        if domain:
+            messages.success(request, f"Domain {display_domain(domain.domain)} created.")
+            return redirect("domains:detail", domain=domain.domain)
+    return render(request, "domains/domain_form.html", {"form": form, "creating": True})
+
+
+@staff_only
+def domain_detail(request, domain):
+    domain = get_domain_for_user(request.user, domain)
+    mailboxes = paginate(
+        request,
+        filter_state(request, Mailbox.objects.filter(domain_name=domain.domain)),
+        search=["address", "name"],
+        sorts=MAILBOX_SORTS,
+        default_sort="address",
+        prefix="m",
+    )
+    aliases = paginate(
+        request,
+        with_mailbox_flag(Alias.objects.filter(domain_name=domain.domain)),
+        search=["mail", "destination"],
+        sorts=ALIAS_SORTS,
+        default_sort="mail",
+        prefix="a",
+    )
+    context = {"domain": domain, "mailboxes": mailboxes, "aliases": aliases}
+    return render(request, "domains/domain_detail.html", context)
+
+
+@staff_only
+def domain_edit(request, domain):
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    form = DomainEditForm(request.POST or None, domain=domain)
+    if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
+        messages.success(request, f"Domain {display_domain(domain.domain)} saved.")
+        return redirect("domains:detail", domain=domain.domain)
+    return render(request, "domains/domain_form.html", {"form": form, "domain": domain})
+
+
+@staff_only
+@require_POST
+def domain_set_enabled(request, domain, enabled: bool):
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    services.set_domain_enabled(domain.domain, enabled, actor=actor_for(request))
+    state = "enabled" if enabled else "disabled"
+    messages.success(request, f"Domain {display_domain(domain.domain)} {state}.")
+    return redirect("domains:detail", domain=domain.domain)
+
+
+@staff_only
+def domain_delete(request, domain):
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    if request.method == "POST":
+        removed = services.remove_domain(domain.domain, actor=actor_for(request))
+        messages.success(
+            request,
+            f"Domain {display_domain(domain.domain)} removed with {removed.mailboxes} "
+            f"mailbox(es) and {removed.aliases} alias(es).",
+        )
+        return redirect("domains:list")
+    preview = services.removal_preview(domain.domain)
+    return render(request, "domains/domain_delete.html", {"domain": domain, "preview": preview})
+
+
+@staff_only
+def mailbox_list(request):
+    queryset, domain_name = filter_domain(
+        request, filter_state(request, mailboxes_for(request.user))
+    )
+    listing = paginate(
+        request,
+        queryset,
+        search=["address", "name"],
+        sorts=MAILBOX_SORTS,
+        default_sort="address",
+    )
+    context = {"listing": listing, "domain_name": domain_name}
+    return render(request, "domains/mailbox_list.html", context)
+
+
+@staff_only
+def mailbox_create(request, domain):
+    domain = get_domain_for_user(request.user, domain)
+    form = MailboxCreateForm(request.POST or None, domain=domain)
+    if request.method == "POST" and form.is_valid():
+        mailbox = form.save(actor_for(request))
+        if mailbox:
+            messages.success(request, f"Mailbox {mailbox.address} created.")
+            return redirect("domains:detail", domain=domain.domain)
+    return render(request, "domains/mailbox_create.html", {"form": form, "domain": domain})
+
+
+def _mailbox_aliases(mailbox: Mailbox, user) -> list[Alias]:
+    """Alias rows of the user's domains that deliver to this mailbox (its own row first)."""
+    candidates = aliases_for(user).filter(
+        Q(mail=mailbox.address) | Q(destination__contains=mailbox.address)
+    )[:200]
+    rows = [a for a in candidates if a.mail == mailbox.address or mailbox.address in a.destinations]
+    return sorted(rows, key=lambda a: (a.mail != mailbox.address, a.mail))
+
+
+@staff_only
+def mailbox_edit(request, address):
+    mailbox = get_mailbox_for_user(request.user, address)
+    form = MailboxEditForm(request.POST or None, mailbox=mailbox)
+    if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
+        messages.success(request, f"Mailbox {mailbox.address} saved.")
+        return redirect("domains:mailbox", address=mailbox.address)
+    context = {
+        "form": form,
+        "mailbox": mailbox,
+        "aliases": _mailbox_aliases(mailbox, request.user),
+    }
+    return render(request, "domains/mailbox_edit.html", context)
+
+
+@staff_only
+def mailbox_password(request, address):
+    mailbox = get_mailbox_for_user(request.user, address)
+    form = MailboxPasswordForm(request.POST or None, mailbox=mailbox)
+    if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
+        messages.success(request, f"New password set for {mailbox.address}.")
+        return redirect("domains:mailbox", address=mailbox.address)
+    return render(request, "domains/mailbox_password.html", {"form": form, "mailbox": mailbox})
+
+
+@staff_only
+@require_POST
+def mailbox_set_enabled(request, address, enabled: bool):
+    mailbox = get_mailbox_for_user(request.user, address)
+    services.set_mailbox_enabled(mailbox.address, enabled, actor=actor_for(request))
+    state = "enabled" if enabled else "disabled"
+    messages.success(request, f"Mailbox {mailbox.address} {state}.")
+    return redirect("domains:detail", domain=mailbox.domain_name)
+
+
+@staff_only
+def mailbox_delete(request, address):
+    mailbox = get_mailbox_for_user(request.user, address)
+    if request.method == "POST":
+        removed = services.remove_mailbox(mailbox.address, actor=actor_for(request))
+        messages.success(
+            request,
+            f"Mailbox {mailbox.address} removed with {removed.aliases} alias(es); dropped "
+            f"from {removed.destinations_dropped} destination list(s).",
+        )
+        return redirect("domains:detail", domain=mailbox.domain_name)
+    context = {"mailbox": mailbox, "aliases": _mailbox_aliases(mailbox, request.user)}
+    return render(request, "domains/mailbox_delete.html", context)
