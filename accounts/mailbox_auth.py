@@ -58,8 +58,9 @@ def authenticate(address: str, password: str, *, ip: str | None = None) -> Mailb
     """The mailbox when the address and password let its owner in, else None.
 
     Unknown address, wrong password, disabled mailbox, disabled or missing domain all give
-    None after the same work: two queries and one hash verification (a dummy one when
-    there is no usable hash), so the time taken does not tell whether the address exists.
+    None after the same work: two queries and one full-strength hash verification (a dummy
+    one when there is no usable hash, an extra one after a legacy hash), so the time taken
+    does not tell whether the address exists.
     A successful login with a legacy hash rewrites it with the strong scheme.
     """
     address = _normalize(address)
@@ -69,6 +70,10 @@ def authenticate(address: str, password: str, *, ip: str | None = None) -> Mailb
         verify_dummy(password)
         return None
     verification = passwords.verify_password(password, mailbox.crypt)
+    if passwords.needs_upgrade(mailbox.crypt):
+        # A legacy hash checks faster than the strong one: pay the full cost anyway, so a
+        # quick refusal does not mark the address as existing.
+        verify_dummy(password)
     if not (verification.correct and mailbox.enabled and domain_enabled):
         return None
     if verification.needs_upgrade:

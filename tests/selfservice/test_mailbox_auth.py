@@ -131,6 +131,14 @@ def test_a_known_address_is_not_checked_against_the_dummy_hash(mailbox):
     dummy.assert_not_called()
 
 
+@pytest.mark.parametrize("scheme", sorted(LEGACY))
+def test_a_legacy_hash_costs_at_least_a_full_strength_check(mailbox, scheme):
+    _set_crypt(LEGACY[scheme](PASSWORD))
+    with mock.patch.object(mailbox_auth, "verify_dummy", wraps=mailbox_auth.verify_dummy) as dummy:
+        assert mailbox_auth.authenticate(ADDRESS, "wrong-password") is None
+    dummy.assert_called_once_with("wrong-password")
+
+
 def test_the_dummy_hash_follows_the_configured_rounds(settings):
     settings.MAILADMIN_CRYPT_ROUNDS = 7000
     with mock.patch.object(passwords, "verify_password") as verify:
