@@ -13,3 +13,5 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.selfservice_urls")),
 ]
+
+handler500 = "mailadmin.errors.server_error"
