@@ -171,6 +171,38 @@ def _set_password_fields(mailbox: Mailbox, password: str) -> None:
     mailbox.clear = ""
 
 
+def new_mailbox_row(
+    address: str,
+    *,
+    name: str = "",
+    crypt: str = "",
+    quota: str = "",
+    enabled: bool = True,
+    change_password: bool = True,
+) -> Mailbox:
+    """An unsaved `users` row with the derived fields every new mailbox gets.
+
+    `address` is already normalised; maildir `domain/local/`, uid/gid and home from the
+    settings, `clear` empty. Used by `create_mailbox` and the bulk import.
+    """
+    local, _, domain = address.rpartition("@")
+    return Mailbox(
+        address=address,
+        name=name,
+        uid=settings.MAILADMIN_MAIL_UID,
+        gid=settings.MAILADMIN_MAIL_GID,
+        home=settings.MAILADMIN_MAIL_HOME,
+        maildir=f"{domain}/{local}/",
+        enabled=enabled,
+        change_password=change_password,
+        clear="",
+        crypt=crypt,
+        quota=quota,
+        procmailrc="",
+        spamassassinrc="",
+    )
+
+
 @transaction.atomic
 def create_mailbox(
     address: str,
@@ -193,19 +225,12 @@ def create_mailbox(
         raise ValidationError(
             f"{address} is already an alias; remove it before creating a mailbox.", code="exists"
         )
-    local = address.rpartition("@")[0]
-    mailbox = Mailbox(
-        address=address,
+    mailbox = new_mailbox_row(
+        address,
         name=name.strip(),
-        uid=settings.MAILADMIN_MAIL_UID,
-        gid=settings.MAILADMIN_MAIL_GID,
-        home=settings.MAILADMIN_MAIL_HOME,
-        maildir=f"{domain.domain}/{local}/",
+        quota=quota.parse(quota_text),
         enabled=enabled,
         change_password=change_password,
-        quota=quota.parse(quota_text),
-        procmailrc="",
-        spamassassinrc="",
     )
     _set_password_fields(mailbox, password)
     mailbox.save(force_insert=True)
