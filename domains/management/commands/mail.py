@@ -20,8 +20,10 @@ from domains import services
 from domains.models import Domain, Mailbox
 from mailadmin import quota
 from mailadmin.addresses import normalize_domain
+from mailstack import cli as mailstack_cli
 
 EXTRA_NOUNS: list = []  # modules with `add_parser(subparsers)` and `run(command, options)`
+EXTRA_NOUNS += mailstack_cli.NOUNS  # mail config, mail trace
 
 
 def _count_by_domain(model) -> Subquery:

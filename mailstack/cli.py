@@ -1,0 +1,107 @@
+"""The `config` and `trace` nouns of `python manage.py mail` (plugged in through EXTRA_NOUNS).
+
+mail config postfix|courier|dovecot|grants [--output DIR] [--style S] ...
+mail config readme            # the README's "Connect your mail server" section
+mail trace ADDRESS [--style S] [--json]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+
+from mailstack import config, tracer
+
+
+class _Noun:
+    def __init__(self, noun: str, add_parser, run):
+        self.NOUN = noun
+        self.add_parser = add_parser
+        self.run = run
+
+
+def _config_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "config", help="ready configuration files for Postfix, Courier, Dovecot, MySQL grants"
+    )
+    parser.add_argument(
+        "verb",
+        choices=[*config.PRODUCTS, "readme"],
+        metavar="PRODUCT",
+        help="postfix, courier, dovecot, grants (or readme)",
+    )
+    parser.add_argument("--output", type=Path, help="write the files into DIR (mode 0640)")
+    parser.add_argument(
+        "--style",
+        choices=config.STYLES,
+        help="Postfix alias map style (default MAILADMIN_ALIAS_STYLE or guide)",
+    )
+    parser.add_argument(
+        "--dovecot-version",
+        choices=config.DOVECOT_VERSIONS,
+        help="default: what `dovecot --version` says",
+    )
+    parser.add_argument("--db-name", help="default: the database of DATABASE_URL")
+    parser.add_argument("--db-host", help="default: the host of DATABASE_URL, as TCP")
+    parser.add_argument("--db-port", type=int)
+    parser.add_argument(
+        "--db-user",
+        default=None,
+        help=f"the mail servers' read-only account (default {config.DEFAULT_DB_USER})",
+    )
+    parser.add_argument("--mail-home", help="virtual_mailbox_base (default MAILADMIN_MAIL_HOME)")
+    parser.add_argument("--postfix-dir", help="where the Postfix maps live (/etc/postfix)")
+    parser.add_argument("--dovecot-dir", help="where the Dovecot files live (/etc/dovecot)")
+
+
+def _config_run(command, options: dict) -> None:
+    if options["verb"] == "readme":
+        command.stdout.write(config.readme_section(), ending="")
+        return
+    target = config.target_for_database(
+        db_name=options["db_name"],
+        db_host=options["db_host"],
+        db_port=options["db_port"],
+        db_user=options["db_user"],
+        mail_home=options["mail_home"],
+        style=options["style"],
+        dovecot_version=options["dovecot_version"],
+        postfix_dir=options["postfix_dir"],
+        dovecot_dir=options["dovecot_dir"],
+    )
+    files = config.generate(options["verb"], target)
+    if options["output"]:
+        for path in config.write(files, options["output"]):
+            command.stdout.write(f"Wrote {path}")
+        return
+    for name, content in files.items():
+        command.stdout.write(f"# ==> {name} <==\n{content}")
+
+
+def _trace_parser(subparsers) -> None:
+    parser = subparsers.add_parser("trace", help="the route Postfix takes for an address")
+    parser.add_argument("address")
+    parser.add_argument(
+        "--style",
+        choices=config.STYLES,
+        help="alias map style to assume (default MAILADMIN_ALIAS_STYLE or guide)",
+    )
+    parser.add_argument("--json", action="store_true")
+
+
+def _trace_run(command, options: dict) -> None:
+    address = options["address"].strip()
+    if "@" not in address or address.startswith("@"):
+        raise ValidationError(f"{address!r} is not a mail address (local@domain).")
+    result = tracer.trace(address, style=options["style"])
+    if options["json"]:
+        command.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        command.stdout.write(tracer.render_text(result))
+    sys.stdout.flush()
+
+
+CONFIG = _Noun("config", _config_parser, _config_run)
+TRACE = _Noun("trace", _trace_parser, _trace_run)
+NOUNS = [CONFIG, TRACE]

@@ -1,0 +1,353 @@
+"""Ready configuration files for Postfix, Courier authdaemon and Dovecot, and the grants of
+their read-only MySQL account, for the database the panel manages.
+
+The files come from `mailstack/templates/` (plain text with `{{ name }}` placeholders); the
+README's "Connect your mail server" section is rendered from the same templates
+(`readme_section`).
+
+Two Postfix alias map styles (DESIGN.md §2):
+- `guide`: one map over every enabled `aliases` row, as the guide writes it. A domain alias
+  `@alias.tld → @target.tld` keeps the local part, and accepts mail for unknown users of
+  alias.tld, which is then bounced (backscatter).
+- `no-backscatter`: a plain map that skips the domain-alias rows, plus a second map that
+  rewrites `user@alias.tld` to `user@target.tld` only when that target exists, so unknown
+  users are refused at RCPT with 550.
+"""
+
+import os
+import re
+import secrets
+import subprocess
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STYLES = ("guide", "no-backscatter")
+DOVECOT_VERSIONS = ("2.3", "2.4")
+PRODUCTS = ("postfix", "courier", "dovecot", "grants")
+DEFAULT_DB_USER = "mailserver"
+# The columns of `users` the servers read; `clear` (plain-text passwords in the guide's
+# schema) and the panel's own tables stay out of the mail servers' reach.
+USER_COLUMNS = ("id", "name", "uid", "gid", "home", "maildir", "enabled", "crypt", "quota")
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9._~+=/:@!^*,-]+$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the generated files point at."""
+
+    db_name: str
+    db_password: str
+    db_host: str = "127.0.0.1"
+    db_port: int = 3306
+    db_user: str = DEFAULT_DB_USER
+    mail_home: str = "/var/spool/mail/virtual"
+    style: str = "guide"
+    dovecot_version: str = "2.3"
+    postfix_dir: str = "/etc/postfix"
+    dovecot_dir: str = "/etc/dovecot"
+    # Hosts the mail servers connect from, for the grants ('localhost' is MySQL's name for
+    # socket connections; '127.0.0.1' for TCP).
+    client_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+
+    def __post_init__(self):
+        if self.style not in STYLES:
+            raise ValidationError(f"Unknown alias map style {self.style!r}: use {STYLES}.")
+        if self.dovecot_version not in DOVECOT_VERSIONS:
+            raise ValidationError(
+                f"Dovecot {self.dovecot_version} is not supported: use {DOVECOT_VERSIONS}."
+            )
+        for what in ("db_name", "db_host", "db_user", "db_password", "mail_home"):
+            value = getattr(self, what)
+            # The values go unquoted into Postfix, Courier and Dovecot files.
+            if not _SAFE_VALUE.match(value):
+                raise ValidationError(
+                    f"{what.replace('_', ' ')} {value!r} cannot be written into the mail "
+                    "servers' files: use letters, digits and . _ - + = / : @ only."
+                )
+
+
+# --- where the values come from ------------------------------------------------------------
+def alias_style() -> str:
+    """The alias map style this installation assumes (MAILADMIN_ALIAS_STYLE, default guide)."""
+    style = os.environ.get("MAILADMIN_ALIAS_STYLE", "guide").strip() or "guide"
+    if style not in STYLES:
+        raise ValidationError(f"MAILADMIN_ALIAS_STYLE must be one of {STYLES}, not {style!r}.")
+    return style
+
+
+def mailserver_password() -> str:
+    """The mail servers' MySQL password: MAILADMIN_MAILSERVER_DB_PASSWORD(_FILE), else one
+    generated once into the data directory, so every generated file agrees."""
+    file_name = os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    if os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD"):
+        return os.environ["MAILADMIN_MAILSERVER_DB_PASSWORD"].strip()
+    path = Path(settings.DATA_DIR) / "mailserver_db_password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def installed_dovecot_version() -> str | None:
+    """'2.3' or '2.4' from `dovecot --version`; None when Dovecot is not installed."""
+    try:
+        out = subprocess.run(
+            ["dovecot", "--version"], capture_output=True, text=True, check=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.match(r"(\d+)\.(\d+)", out.strip())
+    if not match:
+        return None
+    return "2.3" if (int(match.group(1)), int(match.group(2))) < (2, 4) else "2.4"
+
+
+def target_for_database(connection=None, **overrides) -> Target:
+    """A Target for Django's configured database (MySQL/MariaDB), overridable per field."""
+    from django.db import connection as default_connection
+
+    connection = connection or default_connection
+    params = connection.settings_dict
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if "mysql" not in params["ENGINE"] and "db_name" not in overrides:
+        raise ValidationError(
+            "The mail servers read MySQL/MariaDB, but DATABASE_URL points at "
+            f"{params['ENGINE'].rsplit('.', 1)[-1]}: set DATABASE_URL=mysql://... "
+            "(or give --db-name)."
+        )
+    host = params.get("HOST") or "127.0.0.1"
+    if host == "localhost":  # a chrooted Postfix cannot reach the socket: use TCP
+        host = "127.0.0.1"
+    values = {
+        "db_name": params["NAME"],
+        "db_host": host,
+        "db_port": int(params.get("PORT") or 3306),
+        "mail_home": settings.MAILADMIN_MAIL_HOME,
+        "style": alias_style(),
+    }
+    values.update(overrides)
+    if "db_password" not in values:
+        values["db_password"] = mailserver_password()
+    if "dovecot_version" not in values:
+        values["dovecot_version"] = installed_dovecot_version() or "2.3"
+    return Target(**values)
+
+
+# --- rendering -----------------------------------------------------------------------------
+def render(template: str, context: dict) -> str:
+    text = (TEMPLATES / template).read_text()
+
+    def value(match: re.Match) -> str:
+        return str(context[match.group(1)])
+
+    return re.sub(r"\{\{ (\w+) \}\}", value, text)
+
+
+def _quota_parts() -> tuple[str, str]:
+    """SQL giving the byte and message limits of a Courier quota string, NULL when there is
+    none (empty, or a string Courier ignores). A ';' sentinel anchors the patterns, because
+    '$' is special in Dovecot's configuration."""
+    q = "CONCAT(quota, ';')"
+    size = (
+        f"CASE WHEN {q} REGEXP '^[0-9]+S(,[0-9]+C)?;' THEN SUBSTRING_INDEX(quota, 'S', 1) "
+        f"WHEN {q} REGEXP '^[0-9]+C,[0-9]+S;' "
+        "THEN SUBSTRING_INDEX(SUBSTRING_INDEX(quota, ',', -1), 'S', 1) END"
+    )
+    count = (
+        f"CASE WHEN {q} REGEXP '^[0-9]+C(,[0-9]+S)?;' THEN SUBSTRING_INDEX(quota, 'C', 1) "
+        f"WHEN {q} REGEXP '^[0-9]+S,[0-9]+C;' "
+        "THEN SUBSTRING_INDEX(SUBSTRING_INDEX(quota, ',', -1), 'C', 1) END"
+    )
+    return size, count
+
+
+def dovecot_queries(version: str) -> dict[str, str]:
+    user = "'%u'" if version == "2.3" else "'%{user}'"
+    size, count = _quota_parts()
+    maildir = "CONCAT(home, '/', maildir)"
+    if version == "2.3":
+        rule = (
+            f"NULLIF(CONCAT_WS(':', '*', CONCAT('bytes=', {size}), CONCAT('messages=', {count})),"
+            " '*')"
+        )
+        fields = f"{maildir} AS home, CONCAT('maildir:', {maildir}) AS mail, uid, gid, "
+        fields += f"{rule} AS quota_rule"
+    else:
+        fields = f"{maildir} AS home, 'maildir' AS mail_driver, {maildir} AS mail_path, "
+        fields += f"uid, gid, {size} AS quota_storage_size, {count} AS quota_message_count"
+    return {
+        "password_query": (
+            f"SELECT id AS user, crypt AS password FROM users WHERE id = {user} AND enabled = 1"  # noqa: S608 - config text, not a query we run
+        ),
+        "user_query": f"SELECT {fields} FROM users WHERE id = {user} AND enabled = 1",  # noqa: S608
+        "iterate_query": "SELECT id AS user FROM users WHERE enabled = 1",
+    }
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def grant_statements(target: Target) -> str:
+    db = "`" + target.db_name.replace("`", "``") + "`"
+    lines = []
+    for host in target.client_hosts:
+        account = f"{_sql_string(target.db_user)}@{_sql_string(host)}"
+        password = _sql_string(target.db_password)
+        lines += [
+            f"CREATE USER IF NOT EXISTS {account} IDENTIFIED BY {password};",
+            f"ALTER USER {account} IDENTIFIED BY {password};",
+            f"GRANT SELECT ON {db}.`domains` TO {account};",
+            f"GRANT SELECT ON {db}.`aliases` TO {account};",
+            f"GRANT SELECT ({', '.join(USER_COLUMNS)}) ON {db}.`users` TO {account};",
+        ]
+    return "\n".join(lines)
+
+
+def context(target: Target) -> dict:
+    hosts = target.db_host if target.db_port == 3306 else f"inet:{target.db_host}:{target.db_port}"
+    maps = (
+        ["mysql_alias.cf"]
+        if target.style == "guide"
+        else [
+            "mysql_alias_plain.cf",
+            "mysql_alias_domain.cf",
+        ]
+    )
+    return {
+        "db_name": target.db_name,
+        "db_host": target.db_host,
+        "db_port": target.db_port,
+        "db_user": target.db_user,
+        "db_password": target.db_password,
+        "mail_home": target.mail_home.rstrip("/") or "/",
+        "style": target.style,
+        "postfix_dir": target.postfix_dir,
+        "dovecot_dir": target.dovecot_dir,
+        "postfix_hosts": hosts,
+        "virtual_alias_maps": ", ".join(f"mysql:{target.postfix_dir}/{m}" for m in maps),
+        "grant_statements": grant_statements(target),
+        **dovecot_queries(target.dovecot_version),
+    }
+
+
+POSTFIX_MAPS = ("mysql_domains.cf", "mysql_mailbox.cf", "mysql_uid.cf", "mysql_gid.cf")
+POSTFIX_ALIAS_MAPS = ("mysql_alias.cf", "mysql_alias_plain.cf", "mysql_alias_domain.cf")
+
+
+def generate(product: str, target: Target) -> dict[str, str]:
+    """{file name: content} for one of PRODUCTS."""
+    ctx = context(target)
+    if product == "postfix":
+        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS
+        files = {name: render(f"postfix/{name}", ctx) for name in names}
+        files["main.cf.mailadmin"] = render("postfix/main.cf", ctx)
+        return files
+    if product == "courier":
+        return {"authmysqlrc": render("courier/authmysqlrc", ctx)}
+    if product == "dovecot":
+        folder = "dovecot23" if target.dovecot_version == "2.3" else "dovecot24"
+        names = ["auth-sql.conf.ext", "quota.conf"]
+        if target.dovecot_version == "2.3":
+            names.insert(0, "dovecot-sql.conf.ext")
+        return {name: render(f"{folder}/{name}", ctx) for name in names}
+    if product == "grants":
+        return {"grants.sql": render("sql/grants.sql", ctx)}
+    raise ValueError(f"unknown product {product!r}")
+
+
+def write(files: dict[str, str], directory: Path) -> list[Path]:
+    """Write files with mode 0640 (most hold the database password)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = directory / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        os.chmod(path, 0o640)
+        written.append(path)
+    return written
+
+
+# --- the README section --------------------------------------------------------------------
+README_BEGIN = "<!-- mailstack:config:begin (generated: python manage.py mail config readme) -->"
+README_END = "<!-- mailstack:config:end -->"
+EXAMPLE = Target(db_name="maildb", db_password="mailPASSWORD")  # noqa: S106 - the guide's placeholder
+
+
+def readme_section() -> str:
+    """The README's "Connect your mail server" section, rendered from the templates."""
+    parts = [
+        README_BEGIN,
+        "## Connect your mail server",
+        "",
+        "`python manage.py mail config postfix|courier|dovecot|grants [--output DIR]` writes "
+        "these files for the database in `DATABASE_URL` (below for a database `maildb`). The "
+        "mail servers connect over TCP (`127.0.0.1`: Debian's chrooted smtpd cannot reach the "
+        "socket) with a read-only account, `mailserver`; its password comes from "
+        "`MAILADMIN_MAILSERVER_DB_PASSWORD` (or `_FILE`), else it is generated once into "
+        "`var/mailserver_db_password`. Options: `--style guide|no-backscatter` (default "
+        "`MAILADMIN_ALIAS_STYLE`, else `guide`), `--dovecot-version 2.3|2.4` (default: what "
+        "`dovecot --version` says), `--postfix-dir`, `--dovecot-dir`.",
+        "",
+        "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "
+        "address, step by step, and what happens to each final recipient; it states the alias "
+        "map style it assumes. The `mailstack` test layer checks it against real Postfix.",
+        "",
+        "**Alias map style.** `guide` (the guide's single `mysql_alias.cf`): a domain alias "
+        "`@alias.tld → @target.tld` keeps the local part but also accepts mail for unknown "
+        "users of alias.tld and bounces it later (backscatter). `no-backscatter`: "
+        "`mysql_alias_plain.cf` skips domain-alias rows and `mysql_alias_domain.cf` rewrites "
+        "`user@alias.tld` only when `user@target.tld` exists (or target.tld has a catch-all), "
+        "so unknown users get 550 at RCPT. Chains of domain aliases are not followed in that "
+        "style.",
+        "",
+    ]
+    guide = EXAMPLE
+    plain = replace(EXAMPLE, style="no-backscatter")
+    sections = [
+        (
+            "MySQL: the mail servers' read-only account (`mail config grants`)",
+            "sql",
+            generate("grants", guide),
+        ),
+        (
+            "Postfix (`mail config postfix`): add `main.cf.mailadmin` to `main.cf`",
+            "ini",
+            {
+                k: v
+                for k, v in generate("postfix", guide).items()
+                if k in POSTFIX_MAPS + ("mysql_alias.cf", "main.cf.mailadmin")
+            },
+        ),
+        (
+            "Postfix, no-backscatter style (`--style no-backscatter`)",
+            "ini",
+            {
+                k: v
+                for k, v in generate("postfix", plain).items()
+                if k in ("mysql_alias_plain.cf", "mysql_alias_domain.cf")
+            },
+        ),
+        ("Courier authdaemon (`mail config courier`)", "ini", generate("courier", guide)),
+        ("Dovecot 2.3, Debian 12 (`mail config dovecot`)", "ini", generate("dovecot", guide)),
+        (
+            "Dovecot 2.4, Debian 13 (`mail config dovecot --dovecot-version 2.4`)",
+            "ini",
+            generate("dovecot", replace(EXAMPLE, dovecot_version="2.4")),
+        ),
+    ]
+    for title, lang, files in sections:
+        parts += [f"### {title}", ""]
+        for name, content in files.items():
+            parts += [f"`{name}`:", "", f"```{lang}", content.rstrip("\n"), "```", ""]
+    parts.append(README_END)
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,621 @@
+"""The one wrapper around the real mail servers, for the `mailstack` test layer.
+
+`MailStack` runs Postfix, Courier authdaemond and Dovecot on 127.0.0.1 only, configured with
+the files `mailstack.config` generates, each in a private directory:
+
+- Postfix: a private instance (`postfix -c ROOT/postfix`, its own queue, no chroot), SMTP on
+  a free loopback port. `mynetworks` names no local address, so SMTP clients are treated
+  as the Internet is. Mail for outside domains goes to the `discard` transport: nothing
+  leaves the machine. `sendmail -bv` reports are delivered to a report maildir.
+- Courier authdaemond reads compiled-in paths (/etc/courier, /run/courier/authdaemon), so
+  it runs in a private mount namespace where those are bind mounts of private directories;
+  `authtest` joins that namespace.
+- Dovecot: `dovecot -c ROOT/dovecot/dovecot.conf`, IMAP on a free loopback port.
+
+Daemons are started directly (no systemd) and stopped by PID. A daemon that cannot start
+raises `MailStackError`: tests fail, they never skip.
+"""
+
+import email
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field, replace
+from email import policy
+from pathlib import Path
+
+from mailstack import config
+
+REPORT_DOMAIN = "mailstack-reports.invalid"
+VMAIL_UID = 5000
+PACKAGES = {
+    "postfix": "/usr/sbin/postfix",
+    "postmap": "/usr/sbin/postmap",
+    "postfix-mysql": "/usr/lib/postfix/postfix-mysql.so.1.0.1",
+    "authdaemond": "/usr/lib/courier/courier-authlib/authdaemond",
+    "authtest": "/usr/sbin/authtest",
+    "courier-authlib-mysql": "/usr/lib/courier-authlib/libauthmysql.so",
+    "dovecot": "/usr/sbin/dovecot",
+    "doveadm": "/usr/bin/doveadm",
+    "dovecot-mysql": "/usr/lib/dovecot/modules/auth/libdriver_mysql.so",
+    "swaks": "/usr/bin/swaks",
+    "unshare": "/usr/bin/unshare",
+    "nsenter": "/usr/bin/nsenter",
+}
+
+
+class MailStackError(RuntimeError):
+    pass
+
+
+def run(args: list[str], *, check: bool = True, timeout: float = 60, **kwargs):
+    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check and result.returncode != 0:
+        raise MailStackError(
+            f"{' '.join(args)} exited {result.returncode}: {result.stderr.strip()}"
+            f" {result.stdout.strip()}"
+        )
+    return result
+
+
+def missing_programs() -> list[str]:
+    missing = [name for name, path in PACKAGES.items() if not Path(path).exists()]
+    if "postfix-mysql" in missing and any(Path("/usr/lib/postfix").glob("postfix-mysql.so*")):
+        missing.remove("postfix-mysql")
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, what: str, timeout: float = 15.0, log: Path | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.05)
+    tail = ""
+    if log and log.exists():
+        tail = "\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+    raise MailStackError(f"{what} did not happen within {timeout:.0f}s{tail}")
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_vmail_account(uid: int = VMAIL_UID) -> None:
+    """The guide's `virtual` user and group 5000, which own the maildirs."""
+    import grp
+    import pwd
+
+    try:
+        grp.getgrgid(uid)
+    except KeyError:
+        run(["groupadd", "--gid", str(uid), "vmail"])
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        run(
+            [
+                "useradd",
+                "--uid",
+                str(uid),
+                "--gid",
+                str(uid),
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                "vmail",
+            ]
+        )
+
+
+@dataclass
+class Auth:
+    ok: bool
+    fields: dict = field(default_factory=dict)
+    output: str = ""
+
+
+@dataclass
+class Verification:
+    """One final recipient in a `sendmail -bv` report."""
+
+    recipient: str
+    deliverable: bool
+    text: str
+
+    @property
+    def maildir(self) -> str | None:
+        match = re.search(r"delivers to maildir (\S+)", self.text)
+        return match.group(1) if match else None
+
+
+MASTER_CF = """\
+{smtp}
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+virtual   unix  -       n       n       -       -       virtual
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+"""
+
+MAIN_CF = """\
+# Private Postfix instance of the Mailadmin mailstack tests: loopback only, nothing leaves.
+compatibility_level = 3.6
+queue_directory = {root}/spool
+data_directory = {root}/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mailstack.test
+mydomain = mailstack.test
+myorigin = mailstack.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+# No local client is trusted: swaks gets the answers an Internet client gets.
+mynetworks = 192.0.2.1/32
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+alias_maps =
+alias_database =
+biff = no
+smtputf8_enable = no
+maillog_file_prefixes = {root}
+maillog_file = {root}/postfix.log
+# Outside domains: accepted by the discard transport, so nothing leaves the machine.
+default_transport = discard:forwarded outside
+relay_transport = discard:relayed outside
+delay_warning_time = 0
+"""
+
+
+class MailStack:
+    """Postfix + Courier authdaemond + Dovecot on loopback, reading one MariaDB database."""
+
+    def __init__(self, root: Path, target: config.Target):
+        self.root = Path(root)
+        self.target = replace(
+            target,
+            mail_home=str(self.root / "vmail"),
+            postfix_dir=str(self.root / "postfix"),
+            dovecot_dir=str(self.root / "dovecot"),
+        )
+        self.smtp_port = free_port()
+        self.imap_port = free_port()
+        self.processes: dict[str, int] = {}
+        self.courier_pid: int | None = None
+        self._reports = 0
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def start(self) -> "MailStack":
+        missing = missing_programs()
+        if missing:
+            raise MailStackError(
+                f"missing: {', '.join(missing)} (run scripts/install-system-deps.sh test)"
+            )
+        ensure_vmail_account()
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        os.chmod(self.root, 0o755)  # noqa: S103 - postfix and uid 5000 walk through it
+        vmail = self.root / "vmail"
+        vmail.mkdir()
+        os.chown(vmail, VMAIL_UID, VMAIL_UID)
+        try:
+            self.start_postfix()
+            self.start_courier()
+            self.start_dovecot()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if "postfix" in self.processes:
+            run(["postfix", "-c", self.target.postfix_dir, "stop"], check=False)
+        for name, pid in list(self.processes.items()):
+            _kill(pid)
+            self.processes.pop(name)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # --- Postfix -------------------------------------------------------------------------
+    def postfix_main_cf(self) -> str:
+        files = config.generate("postfix", self.target)
+        lines = files["main.cf.mailadmin"]
+        report_box = f"inline:{{ @{REPORT_DOMAIN}=reports/ }}"
+        report_id = f"inline:{{ @{REPORT_DOMAIN}={VMAIL_UID} }}"
+        # The -bv reports go to a maildir outside the database: append to the generated maps.
+        lines = re.sub(
+            r"^(virtual_mailbox_domains = .*)$", rf"\1, {REPORT_DOMAIN}", lines, flags=re.M
+        )
+        lines = re.sub(r"^(virtual_mailbox_maps = .*)$", rf"\1, {report_box}", lines, flags=re.M)
+        lines = re.sub(r"^(virtual_(?:u|g)id_maps = .*)$", rf"\1, {report_id}", lines, flags=re.M)
+        return MAIN_CF.format(root=self.root) + "\n" + lines
+
+    def start_postfix(self) -> None:
+        conf = Path(self.target.postfix_dir)
+        conf.mkdir()
+        files = config.generate("postfix", self.target)
+        config.write({k: v for k, v in files.items() if k.endswith(".cf")}, conf)
+        for path in conf.glob("mysql_*.cf"):
+            os.chmod(path, 0o640)
+            shutil.chown(path, group="postfix")
+        (conf / "main.cf").write_text(self.postfix_main_cf())
+        smtp = f"127.0.0.1:{self.smtp_port} inet n - n - - smtpd"
+        (conf / "master.cf").write_text(MASTER_CF.format(smtp=smtp))
+        for sub in ("spool", "data"):
+            (self.root / sub).mkdir()
+        shutil.chown(self.root / "data", user="postfix")
+        postfix = ["postfix", "-c", str(conf)]
+        run(postfix + ["set-permissions"], check=False)
+        run(postfix + ["check"])
+        run(postfix + ["start"])
+        pid_file = self.root / "spool" / "pid" / "master.pid"
+        wait_for(
+            lambda: pid_file.exists() and pid_file.read_text().strip(),
+            "Postfix start",
+            log=self.root / "postfix.log",
+        )
+        self.processes["postfix"] = int(pid_file.read_text().strip())
+        wait_for(
+            lambda: port_open(self.smtp_port),
+            "Postfix SMTP listening",
+            log=self.root / "postfix.log",
+        )
+
+    def postfix_env(self) -> dict:
+        return {**os.environ, "MAIL_CONFIG": self.target.postfix_dir}
+
+    def postmap_query(self, key: str, map_file: str) -> str | None:
+        result = run(
+            [
+                "postmap",
+                "-c",
+                self.target.postfix_dir,
+                "-q",
+                key,
+                f"mysql:{self.target.postfix_dir}/{map_file}",
+            ],
+            check=False,
+        )
+        if result.returncode == 1:
+            return None
+        if result.returncode != 0:
+            raise MailStackError(f"postmap -q {key}: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def smtp_rcpt(self, address: str) -> tuple[int, str]:
+        """The answer to RCPT TO:<address> of an outside client, from swaks."""
+        result = run(
+            [
+                "swaks",
+                "--server",
+                f"127.0.0.1:{self.smtp_port}",
+                "--to",
+                address,
+                "--from",
+                "sender@example.net",
+                "--helo",
+                "client.example.net",
+                "--quit-after",
+                "RCPT",
+                "--timeout",
+                "20",
+            ],
+            check=False,
+        )
+        lines = result.stdout.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip().startswith("-> RCPT TO"):
+                for reply in lines[i + 1 :]:
+                    match = re.match(r"<(?:\*\*)?-?\s+(\d{3})[ -](.*)", reply)
+                    if match:
+                        return int(match.group(1)), match.group(2)
+        raise MailStackError(f"swaks did not reach RCPT for {address}: {result.stdout}")
+
+    def send(self, address: str, subject: str, body: str = "test") -> str:
+        """Deliver one message by SMTP; returns the queue id in the 250 answer to DATA."""
+        result = run(
+            [
+                "swaks",
+                "--server",
+                f"127.0.0.1:{self.smtp_port}",
+                "--to",
+                address,
+                "--from",
+                "sender@example.net",
+                "--helo",
+                "client.example.net",
+                "--header",
+                f"Subject: {subject}",
+                "--body",
+                body,
+                "--timeout",
+                "20",
+            ],
+            check=False,
+        )
+        match = re.search(r"<-\s+250 2\.0\.0 Ok: queued as (\w+)", result.stdout)
+        if not match:
+            raise MailStackError(f"SMTP delivery to {address} failed: {result.stdout}")
+        return match.group(1)
+
+    def verify(self, addresses: list[str], timeout: float = 30) -> dict[str, list]:
+        """`sendmail -bv` for each address: {address: [Verification per final recipient]},
+        or {address: "deferred ..."} when Postfix does not take the message."""
+        reports = self.root / "vmail" / "reports"
+        senders = {}
+        for address in addresses:
+            self._reports += 1
+            sender = f"bv{self._reports}@{REPORT_DOMAIN}"
+            senders[sender] = address
+            result = run(
+                ["sendmail", "-bv", "-f", sender, address], check=False, env=self.postfix_env()
+            )
+            if result.returncode != 0:
+                raise MailStackError(f"sendmail -bv {address}: {result.stderr.strip()}")
+        found: dict[str, list] = {}
+
+        def collect():
+            for folder in ("new", "cur"):
+                for path in (reports / folder).glob("*") if (reports / folder).exists() else []:
+                    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+                    sender = str(message["To"]).strip("<>")
+                    if sender in senders and senders[sender] not in found:
+                        found[senders[sender]] = parse_report(message)
+            return len(found) == len(addresses)
+
+        deadline = time.monotonic() + timeout
+        while not collect() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for address in addresses:
+            found.setdefault(address, self.queue_state(address))
+        return found
+
+    def queue_state(self, address: str) -> str:
+        return (
+            "no report: "
+            + run(["postqueue", "-c", self.target.postfix_dir, "-p"], check=False).stdout[-2000:]
+        )
+
+    def flush_log(self) -> str:
+        log = self.root / "postfix.log"
+        return log.read_text(errors="replace") if log.exists() else ""
+
+    # --- Courier -------------------------------------------------------------------------
+    def start_courier(self) -> None:
+        etc = self.root / "courier-etc"
+        var = self.root / "courier-run"
+        etc.mkdir()
+        var.mkdir()
+        shutil.chown(var, user="daemon", group="daemon") if _has_user("daemon") else None
+        (etc / "authdaemonrc").write_text(
+            'authmodulelist="authmysql"\nauthmodulelistorig="authmysql"\ndaemons=3\n'
+            "authdaemonvar=/run/courier/authdaemon\nDEBUG_LOGIN=0\n"
+            'DEFAULTOPTIONS=""\nLOGGEROPTS=""\n'
+        )
+        config.write(config.generate("courier", self.target), etc)
+        os.chmod(etc / "authmysqlrc", 0o644)
+        Path("/run/courier/authdaemon").mkdir(parents=True, exist_ok=True)
+        script = (
+            "set -e; mount --make-rprivate / ; "
+            f"mount --bind {etc} /etc/courier; mount --bind {var} /run/courier/authdaemon; "
+            f"exec {PACKAGES['authdaemond']}"
+        )
+        log = open(self.root / "courier.log", "w")  # noqa: SIM115 - lives as long as the daemon
+        process = subprocess.Popen(
+            ["unshare", "--mount", "sh", "-c", script],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes["courier"] = process.pid
+        self.courier_pid = process.pid
+        wait_for(
+            lambda: (var / "socket").exists() or process.poll() is not None,
+            "Courier authdaemond socket",
+            log=self.root / "courier.log",
+        )
+        if process.poll() is not None:
+            raise MailStackError(
+                "Courier authdaemond exited: " + (self.root / "courier.log").read_text()
+            )
+
+    def courier_auth(self, address: str, password: str) -> Auth:
+        result = run(
+            [
+                "nsenter",
+                "--target",
+                str(self.courier_pid),
+                "--mount",
+                PACKAGES["authtest"],
+                address,
+                password,
+            ],
+            check=False,
+        )
+        fields = {}
+        for line in result.stdout.splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                fields[key.strip()] = value.strip()
+        ok = result.returncode == 0 and "Authentication succeeded" in result.stdout
+        return Auth(ok, fields, result.stdout + result.stderr)
+
+    # --- Dovecot -------------------------------------------------------------------------
+    def dovecot_conf(self) -> str:
+        d = self.target.dovecot_dir
+        version_lines = ""
+        if self.target.dovecot_version == "2.4":
+            version_lines = "dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\n"
+        return (
+            f"{version_lines}"
+            f"base_dir = {self.root}/dovecot-run\n"
+            f"state_dir = {self.root}/dovecot-state\n"
+            f"log_path = {self.root}/dovecot.log\n"
+            "protocols = imap\n"
+            "listen = 127.0.0.1\n"
+            "ssl = no\n"
+            "auth_mechanisms = plain\n"
+            "disable_plaintext_auth = no\n"
+            "first_valid_uid = 1000\n"
+            f"service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n"
+            f"    port = {self.imap_port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
+            "service anvil {\n  chroot =\n}\n"
+            "service imap-login {\n  chroot =\n}\n"
+            f"!include {d}/auth-sql.conf.ext\n"
+            f"!include {d}/quota.conf\n"
+        )
+
+    def start_dovecot(self) -> None:
+        d = Path(self.target.dovecot_dir)
+        d.mkdir()
+        config.write(config.generate("dovecot", self.target), d)
+        (d / "dovecot.conf").write_text(self.dovecot_conf())
+        for sub in ("dovecot-run", "dovecot-state"):
+            (self.root / sub).mkdir()
+        log = open(self.root / "dovecot.err", "w")  # noqa: SIM115 - lives as long as the daemon
+        process = subprocess.Popen(
+            ["dovecot", "-F", "-c", str(d / "dovecot.conf")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes["dovecot"] = process.pid
+        wait_for(
+            lambda: port_open(self.imap_port) or process.poll() is not None,
+            "Dovecot IMAP listening",
+            log=self.root / "dovecot.log",
+        )
+        if process.poll() is not None:
+            err = (self.root / "dovecot.err").read_text()
+            raise MailStackError(f"Dovecot exited: {err}")
+
+    def doveadm(self, *args: str) -> subprocess.CompletedProcess:
+        return run(["doveadm", "-c", f"{self.target.dovecot_dir}/dovecot.conf", *args], check=False)
+
+    def dovecot_auth(self, address: str, password: str) -> Auth:
+        result = self.doveadm("auth", "test", address, password)
+        ok = result.returncode == 0 and "auth succeeded" in result.stdout
+        return Auth(ok, _fields(result.stdout), result.stdout + result.stderr)
+
+    def dovecot_user(self, address: str) -> dict | None:
+        result = self.doveadm("user", address)
+        if result.returncode != 0:
+            return None
+        return _fields(result.stdout)
+
+    def imap_login(self, address: str, password: str) -> bool:
+        import imaplib
+
+        with imaplib.IMAP4("127.0.0.1", self.imap_port, timeout=10) as imap:
+            try:
+                imap.login(address, password)
+            except imaplib.IMAP4.error:
+                return False
+            imap.logout()
+            return True
+
+
+def _fields(text: str) -> dict:
+    fields = {}
+    for line in text.splitlines():
+        parts = line.strip().split(None, 1)
+        if len(parts) == 2 and not line.startswith(("passdb", "userdb:", "field")):
+            fields[parts[0].rstrip(":")] = parts[1].strip()
+        elif line.strip().startswith("extra fields"):
+            continue
+        if "=" in line and len(parts) == 1:
+            key, _, value = line.strip().partition("=")
+            fields[key] = value
+    return fields
+
+
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _kill(pid: int, timeout: float = 10) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            finished, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # not our child: poll for it
+            finished = 0 if _alive(pid) else pid
+        if finished:
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+REPORT_LINE = re.compile(r"^<([^>]+)>(?: \(expanded from <([^>]+)>\))?: (.*)$")
+
+
+def parse_report(message) -> list[Verification]:
+    """The per-recipient lines of a Postfix `sendmail -bv` report."""
+    text = ""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not text:
+            text = part.get_content()
+    results = []
+    lines = text.replace("\n    ", " ").splitlines()
+    for line in lines:
+        match = REPORT_LINE.match(line.strip())
+        if match:
+            status = match.group(3)
+            results.append(
+                Verification(match.group(1).lower(), "undeliverable" not in status, status)
+            )
+    return results
