@@ -5,6 +5,9 @@ counted; an address or client with too many failures in a window is refused unti
 window ends, even with the right password. The short windows slow a guesser down, the
 long ones stop them. Failures for one address never block another address, except
 through the per-client limit of the client that made them.
+
+django_ratelimit is used as a library, not an installed app: its system check rejects the
+per-process and database caches outright, which serve here (README, "Self-service").
 """
 
 import ipaddress
