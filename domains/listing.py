@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -47,23 +48,20 @@ def filter_domain(request, queryset):
         return queryset, ""
     try:
         name = normalize_domain(name)
-    except Exception:  # noqa: BLE001 - an unusable filter shows nothing
+    except ValidationError:  # an unusable filter shows nothing
         return queryset.none(), name[:120]
     return queryset.filter(domain_name=name), name
 
 
 def _search_terms(text: str) -> list[str]:
-    """The search text, plus its punycode form when it is a Unicode domain or address."""
-    terms = [text]
+    """The search text, plus its punycode form when it holds a Unicode domain (part)."""
     local, at, domain = text.rpartition("@")
     try:
-        ascii_domain = normalize_domain(domain or local)
-    except Exception:  # noqa: BLE001 - anything not a domain is searched as typed
-        return terms
-    converted = f"{local}{at}{ascii_domain}" if at else ascii_domain
-    if converted != text.lower():
-        terms.append(converted)
-    return terms
+        ascii_domain = (domain if at else text).encode("idna").decode("ascii").lower()
+    except UnicodeError:  # not a domain: searched as typed
+        return [text]
+    converted = f"{local}@{ascii_domain}" if at else ascii_domain
+    return [text] if converted == text.lower() else [text, converted]
 
 
 @dataclass

@@ -1,0 +1,31 @@
+from domains.models import Mailbox
+
+
+def addresses(response) -> list[str]:
+    return [m.address for m in response.context["listing"].rows]
+
+
+def test_a_superuser_sees_every_mailbox(su_client):
+    assert addresses(su_client.get("/domains/mailboxes/")) == [
+        "john@example.org",
+        "mary@other.org",
+    ]
+
+
+def test_a_domain_admin_sees_only_its_domains_mailboxes(a_client, b_client):
+    assert addresses(a_client.get("/domains/mailboxes/")) == ["john@example.org"]
+    assert addresses(b_client.get("/domains/mailboxes/?domain=example.org")) == []
+
+
+def test_the_list_filters_by_domain_and_searches_names(su_client):
+    assert addresses(su_client.get("/domains/mailboxes/?domain=Other.ORG")) == ["mary@other.org"]
+    assert addresses(su_client.get("/domains/mailboxes/?q=mary")) == ["mary@other.org"]
+    assert addresses(su_client.get("/domains/mailboxes/?domain=not a domain")) == []
+
+
+def test_an_address_with_a_slash_still_gets_a_working_page(su_client):
+    Mailbox.objects.create(address="a/b%c@example.org", crypt="x")
+    html = su_client.get("/domains/mailboxes/").content.decode()
+    assert 'href="/domains/mailboxes/a%252Fb%2525c@example.org/"' in html
+    response = su_client.get("/domains/mailboxes/a%252Fb%2525c@example.org/")
+    assert response.context["mailbox"].address == "a/b%c@example.org"
