@@ -8,7 +8,6 @@ exactly when it succeeds.
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
