@@ -139,9 +139,9 @@ class Verification:
     text: str
 
     @property
-    def maildir(self) -> str | None:
-        match = re.search(r"delivers to maildir (\S+)", self.text)
-        return match.group(1) if match else None
+    def transport(self) -> str:
+        match = re.search(r"delivery via (\w+)", self.text)
+        return match.group(1) if match else ""
 
 
 MASTER_CF = """\
@@ -280,11 +280,14 @@ class MailStack:
         for sub in ("spool", "data"):
             (self.root / sub).mkdir()
         shutil.chown(self.root / "data", user="postfix")
-        postfix = ["postfix", "-c", str(conf)]
-        run(postfix + ["set-permissions"], check=False)
-        run(postfix + ["check"])
-        run(postfix + ["start"])
+        run(["postfix", "-c", str(conf), "set-permissions"], check=False)
+        run(["postfix", "-c", str(conf), "check"])
+        self._start_postfix_master()
+
+    def _start_postfix_master(self) -> None:
         pid_file = self.root / "spool" / "pid" / "master.pid"
+        pid_file.unlink(missing_ok=True)
+        run(["postfix", "-c", self.target.postfix_dir, "start"])
         wait_for(
             lambda: pid_file.exists() and pid_file.read_text().strip(),
             "Postfix start",
@@ -318,8 +321,8 @@ class MailStack:
             raise MailStackError(f"postmap -q {key}: {result.stderr.strip()}")
         return result.stdout.strip()
 
-    def smtp_rcpt(self, address: str) -> tuple[int, str]:
-        """The answer to RCPT TO:<address> of an outside client, from swaks."""
+    def swaks(self, address: str, *extra: str) -> list[tuple[str, int, str]]:
+        """One SMTP session as an outside client: [(command, reply code, reply text)]."""
         result = run(
             [
                 "swaks",
@@ -331,48 +334,40 @@ class MailStack:
                 "sender@example.net",
                 "--helo",
                 "client.example.net",
-                "--quit-after",
-                "RCPT",
                 "--timeout",
                 "20",
+                *extra,
             ],
             check=False,
         )
-        lines = result.stdout.splitlines()
-        for i, line in enumerate(lines):
-            if line.strip().startswith("-> RCPT TO"):
-                for reply in lines[i + 1 :]:
-                    match = re.match(r"<(?:\*\*)?-?\s+(\d{3})[ -](.*)", reply)
-                    if match:
-                        return int(match.group(1)), match.group(2)
-        raise MailStackError(f"swaks did not reach RCPT for {address}: {result.stdout}")
+        dialogue, command = [], ""
+        for line in result.stdout.splitlines():
+            sent = re.match(r"\s*~?-> (.*)", line)
+            if sent:
+                command = sent.group(1)
+                continue
+            reply = re.match(r"<~?(?:\*\*)?-?\s+(\d{3})[ -](.*)", line)
+            if reply and command:
+                dialogue.append((command, int(reply.group(1)), reply.group(2)))
+                command = ""
+        if not dialogue:
+            raise MailStackError(f"swaks could not talk to Postfix: {result.stdout}")
+        return dialogue
 
-    def send(self, address: str, subject: str, body: str = "test") -> str:
-        """Deliver one message by SMTP; returns the queue id in the 250 answer to DATA."""
-        result = run(
-            [
-                "swaks",
-                "--server",
-                f"127.0.0.1:{self.smtp_port}",
-                "--to",
-                address,
-                "--from",
-                "sender@example.net",
-                "--helo",
-                "client.example.net",
-                "--header",
-                f"Subject: {subject}",
-                "--body",
-                body,
-                "--timeout",
-                "20",
-            ],
-            check=False,
-        )
-        match = re.search(r"<-\s+250 2\.0\.0 Ok: queued as (\w+)", result.stdout)
-        if not match:
-            raise MailStackError(f"SMTP delivery to {address} failed: {result.stdout}")
-        return match.group(1)
+    def smtp_rcpt(self, address: str) -> tuple[int, str]:
+        """The answer to RCPT TO:<address> of an outside client."""
+        for command, code, text in self.swaks(address, "--quit-after", "RCPT"):
+            if command.startswith("RCPT TO"):
+                return code, text
+        raise MailStackError(f"swaks did not reach RCPT for {address}")
+
+    def send(self, address: str, subject: str, body: str = "test") -> tuple[int, str]:
+        """Send one message by SMTP: the answer to the end of DATA (or the refusal)."""
+        dialogue = self.swaks(address, "--header", f"Subject: {subject}", "--body", body)
+        for command, code, text in dialogue:
+            if code >= 400 or command == ".":
+                return code, text
+        raise MailStackError(f"no answer to DATA for {address}: {dialogue}")
 
     def verify(self, addresses: list[str], timeout: float = 30) -> dict[str, list]:
         """`sendmail -bv` for each address: {address: [Verification per final recipient]},
@@ -405,6 +400,20 @@ class MailStack:
         for address in addresses:
             found.setdefault(address, self.queue_state(address))
         return found
+
+    def set_style(self, style: str) -> None:
+        """Switch the alias map style: rewrite main.cf and restart Postfix."""
+        if style == self.target.style:
+            return
+        self.target = replace(self.target, style=style)
+        (Path(self.target.postfix_dir) / "main.cf").write_text(self.postfix_main_cf())
+        run(["postfix", "-c", self.target.postfix_dir, "stop"])
+        old = self.processes.pop("postfix")
+        wait_for(lambda: not _alive(old), "Postfix stop")
+        self._start_postfix_master()
+
+    def log_has(self, text: str) -> bool:
+        return text in self.flush_log()
 
     def queue_state(self, address: str) -> str:
         return (
@@ -600,22 +609,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
-REPORT_LINE = re.compile(r"^<([^>]+)>(?: \(expanded from <([^>]+)>\))?: (.*)$")
-
-
 def parse_report(message) -> list[Verification]:
-    """The per-recipient lines of a Postfix `sendmail -bv` report."""
-    text = ""
-    for part in message.walk():
-        if part.get_content_type() == "text/plain" and not text:
-            text = part.get_content()
+    """The per-recipient blocks of a Postfix `sendmail -bv` report (RFC 3464)."""
     results = []
-    lines = text.replace("\n    ", " ").splitlines()
-    for line in lines:
-        match = REPORT_LINE.match(line.strip())
-        if match:
-            status = match.group(3)
-            results.append(
-                Verification(match.group(1).lower(), "undeliverable" not in status, status)
-            )
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        for block in part.get_payload():
+            final = block.get("Final-Recipient")
+            if not final:
+                continue
+            recipient = str(final).split(";", 1)[-1].strip().lower()
+            action = str(block.get("Action", "")).strip().lower()
+            text = " ".join(str(block.get("Diagnostic-Code", "")).split())
+            results.append(Verification(recipient, action == "deliverable", text))
     return results

@@ -1,0 +1,77 @@
+"""Fixtures of the `mailstack` layer: real Postfix, Courier and Dovecot on 127.0.0.1 reading
+the test database, which the panel writes through its services and command line.
+
+The daemons read committed rows only, so the data is written outside pytest-django's
+per-test transactions (module fixtures with the database unblocked) and flushed afterwards.
+"""
+
+import os
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from mailstack import config
+from mailstack.servers import MailStack
+
+
+def _mysql(sql: str) -> None:
+    params = connection.settings_dict
+    args = [
+        "mariadb",
+        f"--host={params['HOST'] or '127.0.0.1'}",
+        f"--port={params['PORT'] or 3306}",
+        f"--user={params['USER'] or 'root'}",
+    ]
+    env = {**os.environ, "MYSQL_PWD": params.get("PASSWORD") or ""}
+    subprocess.run(args, input=sql, text=True, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture(scope="session")
+def mailstack(django_db_setup, django_db_blocker):
+    """The three daemons, configured with the generated files; stopped by PID afterwards."""
+    if "mysql" not in connection.settings_dict["ENGINE"]:
+        pytest.fail("the mailstack layer needs MariaDB: run it with DATABASE_URL=mysql://...")
+    with django_db_blocker.unblock():
+        db_name = connection.settings_dict["NAME"]
+        target = config.target_for_database(
+            db_user=f"mailstack_{db_name}"[:32],
+            db_password=secrets.token_urlsafe(18),
+            dovecot_version=config.installed_dovecot_version() or "2.3",
+            style="guide",
+        )
+        _mysql(config.generate("grants", target)["grants.sql"])
+    stack = MailStack(Path(f"/tmp/mailstack-{db_name}"), target)
+    stack.start()
+    yield stack
+    stack.stop()
+    for host in target.client_hosts:
+        _mysql(f"DROP USER IF EXISTS '{target.db_user}'@'{host}';")
+
+
+@pytest.fixture(scope="module")
+def committed(mailstack, django_db_blocker):
+    """Write committed data for the module (users.home = the stack's maildir base);
+    flush every table afterwards."""
+    overrides = override_settings(MAILADMIN_MAIL_HOME=mailstack.target.mail_home)
+    overrides.enable()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+        def write(build):
+            build()
+
+        yield write
+        call_command("flush", interactive=False, verbosity=0)
+    overrides.disable()
+
+
+@pytest.fixture
+def db_access(django_db_blocker):
+    """Read the committed data from a test (outside pytest-django's transactions)."""
+    with django_db_blocker.unblock():
+        yield
