@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.alias_audit, name="aliases"),
+    path("aliases.csv", views.alias_audit_csv, name="aliases_csv"),
+    path("findings/", views.findings, name="findings"),
+    path("trace/", views.trace, name="trace"),
+    path("history/", views.history, name="history"),
+    path("history.csv", views.history_csv, name="history_csv"),
+]

@@ -1,0 +1,55 @@
+"""`python manage.py mail check [--json] [--domain D]`: the adoption / integrity report.
+
+Exit 0 when no error-level finding exists, 1 otherwise (warnings alone do not fail), so a
+script or CI job can gate on it.
+"""
+
+import json
+
+from django.core.management.base import CommandError
+
+from audit.findings import ERROR, run_checks
+from mailadmin.addresses import normalize_domain
+
+NOUN = "check"
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        NOUN, help="report what is broken or risky in the mail tables (exit 1 on errors)"
+    )
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--domain", action="append", help="only this domain (repeatable)")
+
+
+def run(command, options: dict) -> None:
+    domains = [normalize_domain(d) for d in options["domain"]] if options.get("domain") else None
+    report = run_checks(domains)
+    if options["json"]:
+        command.stdout.write(
+            json.dumps(
+                {
+                    "style": report.style,
+                    "errors": report.errors,
+                    "warnings": report.warnings,
+                    "findings": [f.as_dict() for f in report.findings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for finding in report.findings:
+            command.stdout.write(f"{finding.level.upper():7}  {finding.kind:18}  {finding.message}")
+        command.stdout.write(
+            f"{report.errors} error(s), {report.warnings} warning(s) "
+            f"(alias map style assumed: {report.style})."
+        )
+    if report.errors:
+        raise CommandError(
+            f"{report.errors} error-level finding(s) in the mail tables.", returncode=1
+        )
+    return None
+
+
+__all__ = ["ERROR", "NOUN", "add_parser", "run"]

@@ -1,0 +1,765 @@
+"""What is broken or risky in the mail tables: the adoption report (`mail check`) and the
+findings page.
+
+One function per finding kind; each takes a `CheckContext` and returns `Finding`s. Every
+check runs a fixed number of set-based queries, whatever the number of rows: SQL where the
+question fits SQL (anti-joins, GROUP BY), otherwise one streamed pass over the rows it needs
+(routing through comma-separated destination lists, password schemes, quota strings). No
+query per row, so it stays usable on a million aliases.
+
+Routing follows what Postfix does with the guide's maps (DESIGN.md §2): only enabled rows
+count; `virtual_alias_maps` is tried with the full address, then `@domain` (so a catch-all or
+a domain alias takes the mail of a mailbox without its own alias row); an address that maps
+to itself stops there and goes to its mailbox; a domain alias keeps the local part.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Concat, Lower
+from django.urls import NoReverseMatch, reverse
+
+from aliases.models import Alias
+from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
+from mailadmin import passwords, quota
+
+ERROR = "error"
+WARNING = "warning"
+LEVELS = (ERROR, WARNING)
+STREAM_CHUNK = 2000
+MAX_ROUTE_HOPS = 50  # domain-alias rewrites followed per destination
+MAX_EXAMPLES = 5
+
+KINDS = {
+    "dead-end": "Destinations that go nowhere",
+    "loop": "Alias loops",
+    "swallowed-mailbox": "Mailboxes whose mail a catch-all takes",
+    "backscatter": "Domain aliases accepting unknown users",
+    "domain-state": "Rows of missing or disabled domains",
+    "default-password": "Guide default password hash",
+    "weak-password": "Weak or unusable password hashes",
+    "empty-password": "Empty password hashes",
+    "plaintext-password": "Plain-text passwords",
+    "bad-quota": "Quotas Courier ignores",
+    "case": "Addresses differing only by case",
+    "role-address": "Domains without postmaster@ or abuse@",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    level: str
+    object_type: str  # "alias", "mailbox" or "domain"
+    object_id: str
+    domain: str
+    message: str
+    url_name: str = ""
+    url_args: tuple = ()
+    url_query: str = ""
+
+    @property
+    def link(self) -> str | None:
+        """Where to fix it in the panel, or None when that page does not exist."""
+        if not self.url_name:
+            return None
+        try:
+            url = reverse(self.url_name, args=self.url_args)
+        except NoReverseMatch:
+            return None
+        return f"{url}?{self.url_query}" if self.url_query else url
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "level": self.level,
+            "object_type": self.object_type,
+            "object": self.object_id,
+            "domain": self.domain,
+            "message": self.message,
+            "link": self.link,
+        }
+
+
+def _alias_finding(kind: str, level: str, mail: str, message: str) -> Finding:
+    return Finding(kind, level, "alias", mail, _domain_of(mail), message, "aliases:edit", (mail,))
+
+
+def _mailbox_finding(kind: str, level: str, address: str, message: str, *, page="") -> Finding:
+    url = f"domains:mailbox_{page}" if page else "domains:mailbox"
+    return Finding(kind, level, "mailbox", address, _domain_of(address), message, url, (address,))
+
+
+def _domain_finding(kind: str, level: str, name: str, message: str, **link) -> Finding:
+    url_name = link.pop("url_name", "domains:detail")
+    url_args = link.pop("url_args", (name,))
+    return Finding(kind, level, "domain", name, name, message, url_name, url_args, **link)
+
+
+def _domain_of(address: str) -> str:
+    return address.rpartition("@")[2]
+
+
+def _local_part(address: str) -> str:
+    return address.rpartition("@")[0]
+
+
+def _split(destination: str) -> list[str]:
+    return [d.strip() for d in destination.split(",") if d.strip()]
+
+
+class _Binary(Func):
+    """Compare text byte for byte: MariaDB's usual collations ignore case; SQLite's does not."""
+
+    template = "%(expressions)s"
+
+    def as_mysql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS BINARY)")
+
+
+# --- routing data, loaded once per run ---------------------------------------------------
+@dataclass
+class Routes:
+    """The enabled routing rows, as Postfix sees them, restricted to what the checks need."""
+
+    domains: dict[str, bool]  # every domains row: name -> enabled
+    domain_rows: dict[str, list[str]]  # enabled '@domain' rows: domain -> destinations
+    forwards: dict[str, list[str]]  # enabled address rows with a local destination, not self
+    known_aliases: set[str] = field(default_factory=set)  # enabled address rows among `wanted`
+    mailboxes: dict[str, bool] = field(default_factory=dict)  # mailboxes among `wanted`
+
+    def is_local(self, address: str) -> bool:
+        return _domain_of(address) in self.domains
+
+    def is_hosted(self, address: str) -> bool:
+        return self.domains.get(_domain_of(address), False)
+
+    def rewrites(self, address: str) -> list[str]:
+        """`address` and what domain aliases rewrite it to, in order (stops on a cycle)."""
+        chain = [address]
+        while len(chain) <= MAX_ROUTE_HOPS:
+            current = chain[-1]
+            if current in self.forwards or current in self.known_aliases:
+                break
+            row = self.domain_rows.get(_domain_of(current))
+            if not row or not row[0].startswith("@"):
+                break
+            rewritten = _local_part(current) + row[0]
+            if rewritten in chain:
+                break
+            chain.append(rewritten)
+        return chain
+
+
+def load_routes() -> Routes:
+    """Four queries: domains, '@domain' rows, address rows (twice, streamed), mailboxes."""
+    domains = {
+        name: bool(enabled)
+        for name, enabled in Domain.objects.order_by()
+        .values_list("domain", "enabled")
+        .iterator(STREAM_CHUNK)
+    }
+    domain_rows = {
+        mail[1:]: _split(destination)
+        for mail, destination in Alias.objects.filter(enabled=True, mail__startswith="@")
+        .order_by()
+        .values_list("mail", "destination")
+        .iterator(STREAM_CHUNK)
+    }
+    routes = Routes(domains=domains, domain_rows=domain_rows, forwards={})
+    wanted: set[str] = set()
+    rows = (
+        Alias.objects.filter(enabled=True)
+        .exclude(mail__startswith="@")
+        .exclude(mail=F("destination"))
+        .values_list("mail", "destination")
+        .order_by()
+    )
+    for mail, destination in rows.iterator(STREAM_CHUNK):
+        targets = _split(destination)
+        local = [t for t in targets if not t.startswith("@") and routes.is_local(t)]
+        if local:
+            routes.forwards[mail] = targets
+            wanted.update(local)
+    for targets in domain_rows.values():
+        wanted.update(t for t in targets if not t.startswith("@") and routes.is_local(t))
+    for address in list(wanted):
+        wanted.update(routes.rewrites(address))
+    enabled_rows = Alias.objects.filter(enabled=True).exclude(mail__startswith="@").order_by()
+    for (mail,) in enabled_rows.values_list("mail").iterator(STREAM_CHUNK):
+        if mail in wanted:
+            routes.known_aliases.add(mail)
+    for address, enabled in (
+        Mailbox.objects.order_by().values_list("address", "enabled").iterator(STREAM_CHUNK)
+    ):
+        if address in wanted:
+            routes.mailboxes[address] = bool(enabled)
+    return routes
+
+
+# --- the context every check gets ----------------------------------------------------------
+class CheckContext:
+    """What to check: every domain (`domains=None`) or only the named ones (a domain admin).
+
+    Rows are always judged against the whole database (a destination in another domain is
+    still a mailbox), but only rows of the domains in scope are reported.
+    """
+
+    def __init__(self, domains: Iterable[str] | None = None, *, style: str | None = None):
+        self.domains = None if domains is None else set(domains)
+        self.style = style or alias_style()
+
+    def in_scope(self, name: str) -> bool:
+        return self.domains is None or name in self.domains
+
+    def scoped(self, queryset: QuerySet, field_name: str = "domain_name") -> QuerySet:
+        queryset = queryset.order_by()  # no sort: findings are sorted once, in Python
+        if self.domains is None:
+            return queryset
+        return queryset.filter(**{f"{field_name}__in": sorted(self.domains)})
+
+    @cached_property
+    def routes(self) -> Routes:
+        return load_routes()
+
+
+def alias_style() -> str:
+    """The Postfix alias map style assumed (mailstack.config, MAILADMIN_ALIAS_STYLE)."""
+    try:
+        from mailstack.config import alias_style as configured
+    except ImportError:
+        return "guide"
+    return configured()
+
+
+# --- the checks ------------------------------------------------------------------------------
+def _why_dead(routes: Routes, source: str, target: str) -> tuple[str, str] | None:
+    """(level, reason) when mail from `source` to local `target` cannot be delivered."""
+    for address in routes.rewrites(target):
+        name = _domain_of(address)
+        if name not in routes.domains:
+            return None  # rewritten to a domain hosted elsewhere
+        if not routes.domains[name]:
+            return WARNING, f"{address} is in disabled domain {name}: Postfix relays it out"
+        if address != source and (address in routes.forwards or address in routes.known_aliases):
+            return None
+        row = routes.domain_rows.get(name)
+        if address != source and row and not row[0].startswith("@") and address not in row:
+            return None  # the catch-all takes it
+        if row and row[0].startswith("@") and address != source:
+            continue  # rewritten by the domain alias: look at the next address
+        state = routes.mailboxes.get(address)
+        if state is None:
+            return ERROR, f"{address} has no mailbox and no alias: the mail bounces"
+        if not state:
+            return WARNING, f"mailbox {address} is disabled: the mail bounces"
+        return None
+    return None
+
+
+def check_dead_ends(ctx: CheckContext) -> list[Finding]:
+    """Local destinations with no mailbox or alias; self rows without their mailbox."""
+    routes = ctx.routes
+    findings = []
+    sources = [(m, t) for m, t in routes.forwards.items()]
+    sources += [("@" + d, t) for d, t in routes.domain_rows.items() if not t[0].startswith("@")]
+    for mail, targets in sources:
+        if not ctx.in_scope(_domain_of(mail)):
+            continue
+        for target in targets:
+            if not routes.is_local(target):
+                continue
+            dead = _why_dead(routes, mail, target)
+            if dead:
+                level, reason = dead
+                findings.append(_alias_finding("dead-end", level, mail, f"{mail} → {reason}."))
+    for name, targets in routes.domain_rows.items():
+        target = targets[0]
+        if (
+            target.startswith("@")
+            and ctx.in_scope(name)
+            and routes.domains.get(target[1:]) is False
+        ):
+            findings.append(
+                _alias_finding(
+                    "dead-end",
+                    WARNING,
+                    "@" + name,
+                    f"Domain alias @{name} → {target}: {target[1:]} is disabled, so "
+                    "Postfix relays its mail out.",
+                )
+            )
+    self_rows = ctx.scoped(
+        Alias.objects.filter(enabled=True, mail=F("destination")).exclude(mail__startswith="@")
+    )
+    mailbox = Mailbox.objects.filter(address=OuterRef("mail"))
+    for mail, has_mailbox in (
+        self_rows.annotate(
+            has_mailbox=Exists(mailbox), mailbox_on=Exists(mailbox.filter(enabled=True))
+        )
+        .filter(mailbox_on=False)
+        .values_list("mail", "has_mailbox")
+        .iterator(STREAM_CHUNK)
+    ):
+        if not has_mailbox:
+            message = f"{mail} → itself, but there is no mailbox {mail}: the mail bounces."
+            findings.append(_alias_finding("dead-end", ERROR, mail, message))
+        else:
+            message = (
+                f"Mailbox {mail} is disabled but its own alias row is enabled: Postfix accepts "
+                "its mail, then bounces it."
+            )
+            findings.append(_alias_finding("dead-end", WARNING, mail, message))
+    return findings
+
+
+def _next_rows(routes: Routes, source: str, targets: list[str]) -> list[str]:
+    """The routing rows (address or '@domain') the destinations of `source` go through."""
+    result = []
+    for target in targets:
+        if target.startswith("@"):  # a domain alias: the generic user goes to @target's row
+            if target[1:] in routes.domain_rows and routes.domains.get(target[1:]):
+                result.append(target)
+            continue
+        if target == source:
+            continue  # an address that maps to itself stops: its mailbox
+        for address in routes.rewrites(target):
+            if not routes.is_hosted(address):
+                break
+            if address in routes.forwards:
+                result.append(address)
+                break
+            if address in routes.known_aliases:
+                break
+            row = routes.domain_rows.get(_domain_of(address))
+            if row is None:
+                break
+            if not row[0].startswith("@"):
+                if address not in row:  # a catch-all listing the address stops at its mailbox
+                    result.append("@" + _domain_of(address))
+                break
+    return result
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """At least one cycle per strongly connected part (iterative DFS, no recursion)."""
+    grey, black = 1, 2
+    color: dict[str, int] = {}
+    cycles = []
+    for root in graph:
+        if color.get(root):
+            continue
+        color[root] = grey
+        path, position = [root], {root: 0}
+        stack = [iter(graph[root])]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                node = path.pop()
+                del position[node]
+                color[node] = black
+                continue
+            state = color.get(nxt)
+            if state == grey:
+                cycles.append(path[position[nxt] :])
+            elif state is None:
+                color[nxt] = grey
+                if nxt in graph:
+                    position[nxt] = len(path)
+                    path.append(nxt)
+                    stack.append(iter(graph[nxt]))
+                else:
+                    color[nxt] = black
+    return cycles
+
+
+def check_loops(ctx: CheckContext) -> list[Finding]:
+    """Rows whose mail comes back to them: Postfix gives up and bounces it."""
+    routes = ctx.routes
+    graph: dict[str, list[str]] = {}
+    for mail, targets in routes.forwards.items():
+        if nxt := _next_rows(routes, mail, targets):
+            graph[mail] = nxt
+    for name, targets in routes.domain_rows.items():
+        if routes.domains.get(name) and (nxt := _next_rows(routes, "@" + name, targets)):
+            graph["@" + name] = nxt
+    findings = []
+    for cycle in _cycles(graph):
+        in_scope = [n for n in cycle if ctx.in_scope(_domain_of(n))]
+        if not in_scope:
+            continue
+        start = cycle.index(min(cycle))
+        ordered = cycle[start:] + cycle[:start]
+        route = " → ".join([*ordered, ordered[0]])
+        subject = min(in_scope)
+        message = f"Mail loops: {route}. Postfix gives up and bounces it."
+        findings.append(_alias_finding("loop", ERROR, subject, message))
+    return findings
+
+
+def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
+    """Mailboxes without their own alias row in a domain with a catch-all or domain alias."""
+    domain_row = Alias.objects.filter(
+        enabled=True, mail=Concat(Value("@"), OuterRef("domain_name"))
+    )
+    if ctx.style != "guide":  # the other style rewrites a domain alias only to existing users
+        domain_row = domain_row.exclude(destination__startswith="@")
+    rows = (
+        ctx.scoped(Mailbox.objects.filter(enabled=True))
+        .annotate(
+            own_row=Exists(Alias.objects.filter(enabled=True, mail=OuterRef("address"))),
+            catch_all=Exists(domain_row),
+        )
+        .filter(own_row=False, catch_all=True)
+        .values_list("address", "domain_name")
+        .iterator(STREAM_CHUNK)
+    )
+    return [
+        _mailbox_finding(
+            "swallowed-mailbox",
+            ERROR,
+            address,
+            f"Mailbox {address} has no enabled alias row {address} → {address}: the "
+            f"catch-all or domain alias @{name} takes all its mail.",
+        )
+        for address, name in rows
+    ]
+
+
+def check_backscatter(ctx: CheckContext) -> list[Finding]:
+    """Domain aliases under the guide's map: unknown users are accepted, then bounced."""
+    if ctx.style != "guide":
+        return []
+    rows = (
+        ctx.scoped(Alias.objects.filter(enabled=True, mail__startswith="@"))
+        .filter(destination__startswith="@")
+        .values_list("mail", "destination")
+        .iterator(STREAM_CHUNK)
+    )
+    return [
+        _alias_finding(
+            "backscatter",
+            WARNING,
+            mail,
+            f"Domain alias {mail} → {destination} with the guide's alias map: mail for any "
+            f"unknown user{mail} is accepted, then bounced (backscatter). The no-backscatter "
+            "map style (`mail config postfix --style no-backscatter`) refuses it at RCPT.",
+        )
+        for mail, destination in rows
+    ]
+
+
+def check_domain_state(ctx: CheckContext) -> list[Finding]:
+    """Aliases and mailboxes whose domain is missing (orphans) or disabled (inert)."""
+    findings = []
+    counts: dict[str, list[int]] = {}
+    if ctx.domains is None:  # rows of a missing domain belong to no domain admin
+        known = Domain.objects.values("domain")
+        for index, model in enumerate((Mailbox, Alias)):
+            for name, n in (
+                model.objects.exclude(domain_name__in=known)
+                .order_by()
+                .values_list("domain_name")
+                .annotate(n=Count("*"))
+            ):
+                counts.setdefault(name, [0, 0])[index] = n
+    for name, (mailboxes, aliases) in sorted(counts.items()):
+        findings.append(
+            _domain_finding(
+                "domain-state",
+                ERROR,
+                name,
+                f"{mailboxes} mailbox(es) and {aliases} alias(es) of {name or '(no domain)'}, "
+                "which is not in the domains table: Postfix does not host them and the panel "
+                "cannot manage them. Add the domain or remove the rows.",
+                url_name="domains:create",
+                url_args=(),
+            )
+        )
+    names = list(
+        ctx.scoped(Domain.objects.filter(enabled=False), "domain").values_list("domain", flat=True)
+    )
+    if names:
+        per_domain: dict[str, list[int]] = {n: [0, 0] for n in names}
+        for index, model in enumerate((Mailbox, Alias)):
+            for name, n in (
+                model.objects.filter(domain_name__in=names)
+                .order_by()
+                .values_list("domain_name")
+                .annotate(n=Count("*"))
+            ):
+                per_domain[name][index] = n
+        for name, (mailboxes, aliases) in sorted(per_domain.items()):
+            if mailboxes or aliases:
+                findings.append(
+                    _domain_finding(
+                        "domain-state",
+                        WARNING,
+                        name,
+                        f"Domain {name} is disabled: its {mailboxes} mailbox(es) and {aliases} "
+                        "alias(es) are inert (outside mail gets 454; locally submitted mail is "
+                        "still rewritten by its aliases).",
+                    )
+                )
+    return findings
+
+
+def check_default_passwords(ctx: CheckContext) -> list[Finding]:
+    """`crypt` still the guide's column default: the password is "ChangeMe" for both servers."""
+    rows = ctx.scoped(Mailbox.objects.filter(crypt=GUIDE_DEFAULT_CRYPT)).values_list("address")
+    return [
+        _mailbox_finding(
+            "default-password",
+            ERROR,
+            address,
+            f"Mailbox {address} still has the guide's default hash {GUIDE_DEFAULT_CRYPT} "
+            '(the password "ChangeMe"): anyone can log in. Set a password.',
+            page="password",
+        )
+        for (address,) in rows.iterator(STREAM_CHUNK)
+    ]
+
+
+def check_weak_passwords(ctx: CheckContext) -> list[Finding]:
+    """Legacy schemes (DES, MD5-crypt) and strings that are no hash the servers accept."""
+    rows = (
+        ctx.scoped(Mailbox.objects.exclude(crypt="").exclude(crypt=GUIDE_DEFAULT_CRYPT))
+        .exclude(crypt__startswith="$6$")
+        .values_list("address", "crypt")
+    )
+    findings = []
+    for address, crypt in rows.iterator(STREAM_CHUNK):
+        scheme = passwords.scheme_of(crypt)
+        if scheme is None:
+            level = ERROR
+            message = (
+                f"Mailbox {address} has a crypt value that is no password hash the mail "
+                "servers accept: nobody can log in. Set a password."
+            )
+        elif scheme in passwords.WEAK_SCHEMES:
+            level = WARNING
+            message = (
+                f"Mailbox {address} has a weak {scheme} hash: set a new password (or let "
+                "the owner log in to self-service, which upgrades it)."
+            )
+        else:
+            continue
+        findings.append(_mailbox_finding("weak-password", level, address, message, page="password"))
+    return findings
+
+
+def check_empty_passwords(ctx: CheckContext) -> list[Finding]:
+    rows = ctx.scoped(Mailbox.objects.filter(crypt="")).values_list("address")
+    return [
+        _mailbox_finding(
+            "empty-password",
+            ERROR,
+            address,
+            f"Mailbox {address} has an empty crypt column: set a password.",
+            page="password",
+        )
+        for (address,) in rows.iterator(STREAM_CHUNK)
+    ]
+
+
+def check_plaintext_passwords(ctx: CheckContext) -> list[Finding]:
+    """A non-empty `clear` column: a readable password (the value itself is never shown)."""
+    rows = ctx.scoped(Mailbox.objects.exclude(clear="")).values_list("address")
+    return [
+        _mailbox_finding(
+            "plaintext-password",
+            ERROR,
+            address,
+            f"Mailbox {address} has a plain-text password in the clear column. Setting a "
+            "password through the panel empties it.",
+            page="password",
+        )
+        for (address,) in rows.iterator(STREAM_CHUNK)
+    ]
+
+
+def check_quotas(ctx: CheckContext) -> list[Finding]:
+    """Quota strings Courier does not understand: they silently mean no quota at all."""
+    rows = ctx.scoped(Mailbox.objects.exclude(quota="")).values_list("address", "quota")
+    return [
+        _mailbox_finding(
+            "bad-quota",
+            WARNING,
+            address,
+            f"Mailbox {address} has quota {value!r}, which Courier ignores (no quota at all). "
+            f"Use e.g. 524288000S for 500 MB.",
+        )
+        for address, value in rows.iterator(STREAM_CHUNK)
+        if not quota.is_courier_quota(value)
+    ]
+
+
+_CASE_TABLES: list[tuple[type, str, str, str]] = [
+    (Domain, "domain", "domain", "domain"),
+    (Mailbox, "address", "domain_name", "mailbox"),
+    (Alias, "mail", "domain_name", "alias"),
+]
+
+
+def check_case(ctx: CheckContext) -> list[Finding]:
+    """Rows that differ only by case (ambiguous lookups), and rows stored with capitals."""
+    findings = []
+    for model, column, scope_field, what in _CASE_TABLES:
+        base = ctx.scoped(model.objects.order_by(), scope_field)
+        duplicated = (
+            model.objects.order_by()
+            .values(lowered=Lower(column))
+            .annotate(n=Count("*"))
+            .filter(n__gt=1)
+            .values("lowered")
+        )
+        groups: dict[str, list[str]] = {}
+        rows = base.alias(lowered=Lower(column)).filter(lowered__in=duplicated)
+        for (value,) in rows.values_list(column).iterator(STREAM_CHUNK):
+            groups.setdefault(value.lower(), []).append(value)
+        for key, values in sorted(groups.items()):
+            findings.append(
+                _case_finding(
+                    what,
+                    ERROR,
+                    sorted(values)[0],
+                    key,
+                    f"{len(values)} {what} rows "
+                    f"differ only by case: {', '.join(sorted(values))}. Lookups may find either.",
+                )
+            )
+        capitals = (
+            base.alias(stored=_Binary(F(column)), lowered=_Binary(Lower(column)))
+            .exclude(stored=F("lowered"))
+            .exclude(**{f"{column}__in": [v for vs in groups.values() for v in vs]})
+            .values_list(column, flat=True)
+        )
+        examples, n = [], 0
+        for value in capitals.iterator(STREAM_CHUNK):
+            n += 1
+            if len(examples) < MAX_EXAMPLES:
+                examples.append(value)
+        if n:
+            findings.append(
+                _case_finding(
+                    what,
+                    WARNING,
+                    examples[0],
+                    examples[0].lower(),
+                    f"{n} {what} row(s) stored with capitals (e.g. {', '.join(examples)}): the "
+                    "mail servers look addresses up in lower case, which only a case-"
+                    "insensitive collation matches.",
+                )
+            )
+    return findings
+
+
+def _case_finding(what: str, level: str, value: str, key: str, message: str) -> Finding:
+    if what == "domain":
+        return _domain_finding("case", level, value, message, url_name="domains:list", url_args=())
+    name = _domain_of(key)
+    url = "aliases:list" if what == "alias" else "domains:mailbox_list"
+    query = f"q={re.sub(r'[^a-z0-9@._+-]', '', key)}"
+    return Finding("case", level, what, value, name, message, url, (), query)
+
+
+ROLE_ADDRESSES = ("postmaster", "abuse")
+
+
+def check_role_addresses(ctx: CheckContext) -> list[Finding]:
+    """RFC 2142: every hosted domain receives postmaster@ and abuse@."""
+
+    def reachable(local: str):
+        address = Concat(Value(f"{local}@"), OuterRef("domain"))
+        return ExpressionWrapper(
+            Exists(Alias.objects.filter(enabled=True, mail=address))
+            | Exists(Mailbox.objects.filter(enabled=True, address=address))
+            | Exists(
+                Alias.objects.filter(enabled=True, mail=Concat(Value("@"), OuterRef("domain")))
+            ),
+            output_field=BooleanField(),
+        )
+
+    rows = (
+        ctx.scoped(Domain.objects.filter(enabled=True), "domain")
+        .annotate(**{local: reachable(local) for local in ROLE_ADDRESSES})
+        .values_list("domain", *ROLE_ADDRESSES)
+    )
+    findings = []
+    for name, *present in rows.iterator(STREAM_CHUNK):
+        for local, ok in zip(ROLE_ADDRESSES, present, strict=True):
+            if not ok:
+                findings.append(
+                    _domain_finding(
+                        "role-address",
+                        WARNING,
+                        name,
+                        f"Domain {name} has no {local}@{name} (RFC 2142): add an alias.",
+                        url_name="aliases:create",
+                        url_args=(),
+                        url_query=f"source={local}@{name}",
+                    )
+                )
+    return findings
+
+
+CHECKS: list[Callable[[CheckContext], list[Finding]]] = [
+    check_dead_ends,
+    check_loops,
+    check_swallowed_mailboxes,
+    check_backscatter,
+    check_domain_state,
+    check_default_passwords,
+    check_weak_passwords,
+    check_empty_passwords,
+    check_plaintext_passwords,
+    check_quotas,
+    check_case,
+    check_role_addresses,
+]
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    style: str
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.level == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.level == WARNING)
+
+    def by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for finding in self.findings:
+            counts[finding.kind] = counts.get(finding.kind, 0) + 1
+        return counts
+
+
+def run_checks(domains: Iterable[str] | None = None, *, style: str | None = None) -> Report:
+    """Every check, errors first; `domains` limits what is reported (None: everything)."""
+    ctx = CheckContext(domains, style=style)
+    findings = [finding for check in CHECKS for finding in check(ctx)]
+    findings.sort(key=lambda f: (LEVELS.index(f.level), f.kind, f.domain, f.object_id))
+    return Report(findings, ctx.style)

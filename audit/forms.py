@@ -1,0 +1,93 @@
+"""Filters of the audit pages (GET forms: they never change anything)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from accounts.access import domain_choices
+from audit import listing
+from audit.findings import KINDS as FINDING_KINDS
+from audit.findings import LEVELS
+from mailadmin.addresses import normalize_domain
+
+ANY = [("", "any")]
+SORT_CHOICES = [("", "mail")] + [
+    (f"{prefix}{key}", f"{key}{' (descending)' if prefix else ''}")
+    for key in listing.SORTS
+    for prefix in ("", "-")
+]
+OBJECT_TYPES = ("domain", "mailbox", "alias", "admin", "bulk")
+
+
+class _ScopedDomainForm(forms.Form):
+    """A `domain` choice limited to the user's domains; another domain is a 404."""
+
+    domain = forms.ChoiceField(required=False)
+
+    def __init__(self, user, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+        choices = domain_choices(user)
+        self.fields["domain"].choices = [("", "all my domains"), *choices]
+        self.allowed_domains = {name for name, _ in choices}
+        wanted = (data or {}).get("domain", "").strip()
+        if wanted:
+            try:
+                wanted = normalize_domain(wanted)
+            except ValidationError:
+                raise Http404("No such domain.") from None
+            if wanted not in self.allowed_domains:
+                raise Http404("No such domain.")
+            self.data = self.data.copy()
+            self.data["domain"] = wanted
+
+    def value(self, name: str):
+        """The cleaned value of a filter, or '' when it is empty or invalid (then ignored)."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""
+
+
+class AliasAuditForm(_ScopedDomainForm):
+    q = forms.CharField(required=False, max_length=120, label="Search")
+    state = forms.ChoiceField(required=False, choices=ANY + listing.STATES)
+    kind = forms.ChoiceField(required=False, choices=ANY + listing.KINDS)
+    locality = forms.ChoiceField(
+        required=False, choices=ANY + listing.LOCALITIES, label="Destinations"
+    )
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
+
+
+class FindingsForm(_ScopedDomainForm):
+    level = forms.ChoiceField(required=False, choices=ANY + [(lv, lv) for lv in LEVELS])
+    kind = forms.ChoiceField(required=False, choices=ANY + list(FINDING_KINDS.items()))
+
+
+class HistoryForm(_ScopedDomainForm):
+    actor = forms.CharField(required=False, max_length=150, label="User")
+    object_type = forms.ChoiceField(
+        required=False,
+        label="Object type",
+        choices=ANY + [(t, t) for t in OBJECT_TYPES],
+    )
+    object_id = forms.CharField(required=False, max_length=128, label="Object")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise ValidationError("The start date is after the end date.")
+        return data
+
+
+class TraceForm(forms.Form):
+    address = forms.CharField(max_length=254, label="Address")
