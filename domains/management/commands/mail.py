@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from aliases import services as alias_services
 from aliases.models import Alias
+from audit import cli as audit_cli
 from audit.services import Actor
 from domains import services
 from domains.models import Domain, Mailbox
@@ -24,6 +25,7 @@ from mailstack import cli as mailstack_cli
 
 EXTRA_NOUNS: list = []  # modules with `add_parser(subparsers)` and `run(command, options)`
 EXTRA_NOUNS += mailstack_cli.NOUNS  # mail config, mail trace
+EXTRA_NOUNS += [audit_cli]  # mail check
 
 
 def _count_by_domain(model) -> Subquery:
