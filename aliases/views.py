@@ -17,6 +17,7 @@ from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
 from domains.listing import ALIAS_SORTS, filter_domain, filter_state, paginate, with_mailbox_flag
 from domains.models import Mailbox
+from domains.templatetags.mail_tags import unicode_address
 from mailadmin.addresses import domain_of
 
 KIND_FILTERS = {
@@ -30,6 +31,10 @@ TITLES = {
     "catch-all": "Add a catch-all",
     "domain-alias": "Add a domain alias",
 }
+
+
+def _shown(destination: str) -> str:
+    return ", ".join(unicode_address(d) for d in destination.split(","))
 
 
 def _back_to(alias_source: str):
@@ -71,7 +76,9 @@ def alias_create(request):
     if request.method == "POST" and form.is_valid():
         alias = form.save(actor_for(request))
         if alias:
-            messages.success(request, f"Alias {alias.mail} → {alias.destination} saved.")
+            messages.success(
+                request, f"Alias {unicode_address(alias.mail)} → {_shown(alias.destination)} saved."
+            )
             return _back_to(alias.mail)
     context = {"form": form, "kind": kind, "title": TITLES[kind], "note": DOMAIN_ALIAS_NOTE}
     return render(request, "aliases/alias_form.html", context)
@@ -87,7 +94,9 @@ def alias_edit(request, source):
     if request.method == "POST" and form.is_valid():
         saved = form.save(actor_for(request))
         if saved:
-            messages.success(request, f"Alias {saved.mail} → {saved.destination} saved.")
+            messages.success(
+                request, f"Alias {unicode_address(saved.mail)} → {_shown(saved.destination)} saved."
+            )
             return _back_to(saved.mail)
     context = {"form": form, "alias": alias, "is_mailbox": is_mailbox, "note": DOMAIN_ALIAS_NOTE}
     return render(request, "aliases/alias_edit.html", context)
@@ -103,7 +112,7 @@ def alias_set_enabled(request, source, enabled: bool):
         messages.error(request, " ".join(error.messages))
     else:
         state = "enabled" if enabled else "disabled"
-        messages.success(request, f"Alias {alias.mail} {state}.")
+        messages.success(request, f"Alias {unicode_address(alias.mail)} {state}.")
     return _back_to(alias.mail)
 
 
@@ -117,7 +126,7 @@ def alias_delete(request, source):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Alias {alias.mail} removed.")
+            messages.success(request, f"Alias {unicode_address(alias.mail)} removed.")
         return _back_to(alias.mail)
     context = {"alias": alias, "is_mailbox": is_mailbox}
     return render(request, "aliases/alias_delete.html", context)

@@ -14,7 +14,7 @@ from audit.services import Actor
 from domains import services
 from domains.models import Domain, Mailbox
 from mailadmin import quota
-from mailadmin.addresses import ALIAS_MAX, normalize_address, normalize_domain
+from mailadmin.addresses import ALIAS_MAX, display_domain, normalize_address, normalize_domain
 
 
 class ServiceForm(forms.Form):
@@ -180,7 +180,7 @@ class MailboxCreateForm(PasswordPairForm):
     def __init__(self, *args, domain: Domain, **kwargs):
         self.domain = domain
         super().__init__(*args, **kwargs)
-        self.fields["local_part"].help_text = f"The part before @{domain}."
+        self.fields["local_part"].help_text = f"The part before @{display_domain(domain.domain)}."
 
     def clean_local_part(self) -> str:
         local = self.cleaned_data["local_part"].strip()

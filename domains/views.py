@@ -39,6 +39,7 @@ from domains.listing import (
     with_mailbox_flag,
 )
 from domains.models import Mailbox
+from domains.templatetags.mail_tags import unicode_address
 from mailadmin.addresses import display_domain
 
 
@@ -158,7 +159,7 @@ def mailbox_create(request, domain):
     if request.method == "POST" and form.is_valid():
         mailbox = form.save(actor_for(request))
         if mailbox:
-            messages.success(request, f"Mailbox {mailbox.address} created.")
+            messages.success(request, f"Mailbox {unicode_address(mailbox.address)} created.")
             return redirect("domains:detail", domain=domain.domain)
     return render(request, "domains/mailbox_create.html", {"form": form, "domain": domain})
 
@@ -177,7 +178,7 @@ def mailbox_edit(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
     form = MailboxEditForm(request.POST or None, mailbox=mailbox)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"Mailbox {mailbox.address} saved.")
+        messages.success(request, f"Mailbox {unicode_address(mailbox.address)} saved.")
         return redirect("domains:mailbox", address=mailbox.address)
     context = {
         "form": form,
@@ -192,7 +193,7 @@ def mailbox_password(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
     form = MailboxPasswordForm(request.POST or None, mailbox=mailbox)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"New password set for {mailbox.address}.")
+        messages.success(request, f"New password set for {unicode_address(mailbox.address)}.")
         return redirect("domains:mailbox", address=mailbox.address)
     return render(request, "domains/mailbox_password.html", {"form": form, "mailbox": mailbox})
 
@@ -203,7 +204,7 @@ def mailbox_set_enabled(request, address, enabled: bool):
     mailbox = get_mailbox_for_user(request.user, address)
     services.set_mailbox_enabled(mailbox.address, enabled, actor=actor_for(request))
     state = "enabled" if enabled else "disabled"
-    messages.success(request, f"Mailbox {mailbox.address} {state}.")
+    messages.success(request, f"Mailbox {unicode_address(mailbox.address)} {state}.")
     return redirect("domains:detail", domain=mailbox.domain_name)
 
 
@@ -214,8 +215,8 @@ def mailbox_delete(request, address):
         removed = services.remove_mailbox(mailbox.address, actor=actor_for(request))
         messages.success(
             request,
-            f"Mailbox {mailbox.address} removed with {removed.aliases} alias(es); dropped "
-            f"from {removed.destinations_dropped} destination list(s).",
+            f"Mailbox {unicode_address(mailbox.address)} removed with {removed.aliases} "
+            f"alias(es); dropped from {removed.destinations_dropped} destination list(s).",
         )
         return redirect("domains:detail", domain=mailbox.domain_name)
     context = {"mailbox": mailbox, "aliases": _mailbox_aliases(mailbox, request.user)}
