@@ -7,7 +7,7 @@ MARIADB_URL ?= mysql://root@127.0.0.1:3306/mailadmin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-mariadb lint install clean
+.PHONY: run test test-sqlite test-mariadb lint install clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	scripts/install-system-deps.sh build
@@ -44,6 +44,10 @@ test-sqlite: $(VENV)/.installed
 
 test-mariadb: $(VENV)/.installed
 	DATABASE_URL=$(MARIADB_URL) MAILADMIN_TEST_ENGINE=mysql $(PY) -m pytest -p no:cacheprovider
+
+# Screenshots of the panel's main pages (headless Chromium), for the docs.
+screenshots: $(VENV)/.installed
+	env -u DATABASE_URL MAILADMIN_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_postmaster_browser.py -m browser -p no:cacheprovider -q
 
 clean:
 	rm -rf $(VENV) var *.egg-info
