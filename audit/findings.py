@@ -30,6 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Concat, Lower
+from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
 
 from aliases.models import Alias
@@ -392,7 +393,7 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
 
 def check_loops(ctx: CheckContext) -> list[Finding]:
-    """Rows whose mail comes back to them: Postfix gives up and bounces it."""
+    """Rows whose mail comes back to them: Postfix refuses such messages (4.6.0)."""
     routes = ctx.routes
     graph: dict[str, list[str]] = {}
     for mail, targets in routes.forwards.items():
@@ -410,16 +411,22 @@ def check_loops(ctx: CheckContext) -> list[Finding]:
         ordered = cycle[start:] + cycle[:start]
         route = " → ".join([*ordered, ordered[0]])
         subject = min(in_scope)
-        message = f"Mail loops: {route}. Postfix gives up and bounces it."
+        message = f"Mail loops: {route}. Postfix refuses the message (4.6.0 alias expansion error)."
         findings.append(_alias_finding("loop", ERROR, subject, message))
     return findings
 
 
 def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     """Mailboxes without their own alias row in a domain with a catch-all or domain alias."""
+    # A catch-all listing the mailbox itself hands its mail back to it (an address that maps
+    # to itself stops there), so only the other catch-alls swallow it.
+    lists_it = Contains(
+        Concat(Value(","), F("destination"), Value(",")),
+        Concat(Value(","), OuterRef("address"), Value(",")),
+    )
     domain_row = Alias.objects.filter(
         enabled=True, mail=Concat(Value("@"), OuterRef("domain_name"))
-    )
+    ).exclude(lists_it)
     if ctx.style != "guide":  # the other style rewrites a domain alias only to existing users
         domain_row = domain_row.exclude(destination__startswith="@")
     rows = (
