@@ -12,6 +12,7 @@ urlpatterns = [
     path("admins/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("account/", include("accounts.selfservice_urls")),
+    path("bulk/", include("bulk.urls")),
 ]
 
 handler500 = "mailadmin.errors.server_error"

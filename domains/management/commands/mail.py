@@ -17,6 +17,7 @@ from aliases import services as alias_services
 from aliases.models import Alias
 from audit import cli as audit_cli
 from audit.services import Actor
+from bulk import cli as bulk_cli
 from domains import services
 from domains.models import Domain, Mailbox
 from mailadmin import quota
@@ -25,6 +26,7 @@ from mailstack import cli as mailstack_cli
 
 EXTRA_NOUNS: list = []  # modules with `add_parser(subparsers)` and `run(command, options)`
 EXTRA_NOUNS += mailstack_cli.NOUNS  # mail config, mail trace
+EXTRA_NOUNS += bulk_cli.NOUNS  # mail import, mail export
 EXTRA_NOUNS += [audit_cli]  # mail check
 
 

@@ -1,0 +1,581 @@
+"""Bulk import: validate every row first, then write everything in one transaction.
+
+The rules are the service layer's (`mailadmin.addresses`, `mailadmin.quota`,
+`aliases.services`, `domains.services`), applied to the whole file at once: every bad row
+is reported with its line and reason, and by default nothing is written unless every row
+is good. Rows are then written in batches (`bulk_create`) rather than one service call
+per row, and clear passwords are checked and hashed on every core. One audit entry sums
+up the import.
+
+Modes for objects that already exist: `strict` (the default: an error), `skip` (left as
+they are) and `update` (rewritten from the row; an empty cell keeps the current value, so
+write `unlimited` to remove a quota). Mailboxes updated with an `enabled` value take their
+self-alias along, as `set_mailbox_enabled` does.
+"""
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol, TextIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from aliases.models import Alias
+from aliases.services import normalize_source, parse_destinations
+from audit.services import Actor, record
+from bulk.csvformat import KINDS, FormatError, Row, read_rows
+from domains.models import Domain, Mailbox
+from domains.services import new_mailbox_row, validate_mail_password, validate_transport
+from mailadmin import passwords, quota
+from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
+
+MODES = ("strict", "skip", "update")
+BATCH = 1000
+LOOKUP_CHUNK = 500
+HASH_CHUNK = 200
+_TRUE = {"1", "true", "yes", "y", "on"}
+_FALSE = {"0", "false", "no", "n", "off"}
+
+WEAK_HASHES = "weak hashes kept (DES, MD5-crypt): upgraded when their owner logs in"
+
+
+class Bar(Protocol):
+    def update(self, n: int = 1) -> object: ...
+
+
+Progress = Callable[[str, int], AbstractContextManager[Bar]]
+
+
+class NullBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+@contextmanager
+def no_progress(description: str, total: int) -> Iterator[Bar]:
+    yield NullBar()
+
+
+@dataclass(frozen=True)
+class Problem:
+    number: int
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class Report:
+    source: str
+    mode: str = "strict"
+    dry_run: bool = False
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    errors: list[Problem] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def note(self, category: str, detail: str) -> None:
+        self.notes.setdefault(category, []).append(detail)
+
+    @staticmethod
+    def _counts(counter: Counter) -> str:
+        kinds = (("domain", "domain(s)"), ("mailbox", "mailbox(es)"), ("alias", "alias(es)"))
+        return ", ".join(f"{counter[k]} {label}" for k, label in kinds)
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"{len(self.errors)} bad row(s) in {self.source}: nothing written" + (
+                " (dry run)." if self.dry_run else "."
+            )
+        verb = "would create" if self.dry_run else "created"
+        parts = [f"{verb} {self._counts(self.created)}"]
+        for name, counter in (
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+            ("skipped", self.skipped),
+        ):
+            if sum(counter.values()):
+                label = f"would be {name}" if self.dry_run and name == "updated" else name
+                parts.append(f"{label} {self._counts(counter)}")
+        text = f"{self.source}: " + "; ".join(parts) + "."
+        return f"Dry run, nothing written. {text}" if self.dry_run else text
+
+    def audit_data(self) -> dict:
+        return {
+            "source": self.source,
+            "mode": self.mode,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "skipped": dict(self.skipped),
+            "notes": {category: len(items) for category, items in self.notes.items()},
+        }
+
+
+# --- field checks ------------------------------------------------------------------------
+def _flag(row: Row, column: str, problems: list[str]) -> bool | None:
+    text = row.get(column).strip().lower()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    problems.append(f"{column} must be 1 or 0 (yes/no, true/false), not {row.get(column)!r}.")
+    return None
+
+
+def _check(problems: list[str], function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
+        return None
+
+
+def _text(row: Row, column: str, limit: int, problems: list[str]) -> str | None:
+    value = row.get(column).strip()
+    if len(value) > limit:
+        problems.append(f"{column} has at most {limit} characters.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        problems.append(f"{column} contains control characters.")
+    return value
+
+
+def _maildir(value: str) -> None:
+    parts = value.split("/")
+    if (
+        value.startswith("/")
+        or not value.endswith("/")
+        or ".." in parts
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise ValidationError(
+            f"maildir {value!r} must be a path relative to home ending in '/' "
+            "(e.g. example.org/john/), without '..' or spaces."
+        )
+
+
+def _home(value: str) -> None:
+    if not value.startswith("/") or ".." in value.split("/"):
+        raise ValidationError(f"home {value!r} must be an absolute path.")
+
+
+def _unix_id(row: Row, column: str, problems: list[str]) -> int | None:
+    text = row.get(column).strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        problems.append(f"{column} must be a number from 0 to 65535, not {text!r}.")
+        return None
+    return int(text)
+
+
+def _crypt(value: str) -> None:
+    if len(value) > 128 or passwords.scheme_of(value) is None:
+        raise ValidationError(
+            "crypt is not a hash the mail servers and the panel verify "
+            "(SHA512-CRYPT, SHA256-CRYPT, bcrypt, MD5-crypt or DES)."
+        )
+
+
+def _alias_destination(source: str, targets: list[str]) -> str:
+    """aliases.services' rules for a source and its destinations (domain checked later)."""
+    if any(t.startswith("@") for t in targets):
+        if not source.startswith("@") or len(targets) != 1:
+            raise ValidationError(
+                "A domain destination (@target.tld) is only allowed alone, for a source "
+                "@alias.tld (a domain alias)."
+            )
+        if targets[0] == source:
+            raise ValidationError("A domain cannot be an alias of itself.")
+    destination = ",".join(targets)
+    if len(destination) > ALIAS_MAX:
+        raise ValidationError(
+            f"The destinations take {len(destination)} characters; the column holds "
+            f"{ALIAS_MAX}. Split them over several aliases."
+        )
+    return destination
+
+
+# --- passwords, on every core ------------------------------------------------------------
+def _init_worker() -> None:
+    if not settings.configured:  # spawn/forkserver start methods: set Django up again
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mailadmin.settings")
+        django.setup()
+
+
+def check_passwords(
+    jobs: list[tuple[str, str, str]], hash_them: bool
+) -> list[tuple[str | None, str | None]]:
+    """(hash or None, error or None) for each (address, name, password)."""
+    results: list[tuple[str | None, str | None]] = []
+    for address, name, password in jobs:
+        try:
+            validate_mail_password(password, address, name)
+        except ValidationError as exc:
+            results.append((None, " ".join(exc.messages)))
+            continue
+        results.append((passwords.hash_password(password) if hash_them else None, None))
+    return results
+
+
+def _run_password_jobs(
+    jobs: list[tuple[str, str, str]], hash_them: bool, progress: Progress
+) -> list[tuple[str | None, str | None]]:
+    workers = os.cpu_count() or 1
+    description = "hashing passwords" if hash_them else "checking passwords"
+    with progress(description, len(jobs)) as bar:
+        if workers == 1 or len(jobs) < 2 * HASH_CHUNK:
+            results = []
+            for start in range(0, len(jobs), HASH_CHUNK):
+                chunk = jobs[start : start + HASH_CHUNK]
+                results.extend(check_passwords(chunk, hash_them))
+                bar.update(len(chunk))
+            return results
+        chunks = [jobs[s : s + HASH_CHUNK] for s in range(0, len(jobs), HASH_CHUNK)]
+        results = []
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            for chunk, done in zip(
+                chunks, pool.map(check_passwords, chunks, [hash_them] * len(chunks)), strict=True
+            ):
+                results.extend(done)
+                bar.update(len(chunk))
+        return results
+
+
+# --- the plan ----------------------------------------------------------------------------
+@dataclass
+class _Item:
+    row: Row
+    key: str
+    obj: object
+    fields: set[str]
+    password: str = ""
+
+
+def _fetch(model, column: str, keys: Iterable[str]) -> dict:
+    keys = list(keys)
+    found = {}
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        for obj in model.objects.filter(**{f"{column}__in": chunk}):
+            found[getattr(obj, column)] = obj
+    return found
+
+
+class _Plan:
+    def __init__(self, report: Report):
+        self.report = report
+        self.domains: dict[str, _Item] = {}
+        self.mailboxes: dict[str, _Item] = {}
+        self.aliases: dict[str, _Item] = {}
+        self.new: dict[str, list] = {"domain": [], "mailbox": [], "alias": []}
+        self.changed: dict[str, list] = {"domain": [], "mailbox": [], "alias": []}
+        self.mailbox_fields: set[str] = set()
+        self.password_items: list[_Item] = []
+
+    def error(self, row: Row, messages: list[str] | str) -> None:
+        if isinstance(messages, str):
+            messages = [messages]
+        self.report.errors.append(Problem(row.number, row.where, " ".join(messages)))
+
+    def _keep(self, table: dict, kind: str, row: Row, key: str, obj, fields: set[str]) -> _Item:
+        if key in table:
+            self.error(row, f"{kind.capitalize()} {key} is already on {table[key].row.where}.")
+            return _Item(row, key, obj, fields)  # not kept
+        table[key] = _Item(row, key, obj, fields)
+        return table[key]
+
+    # Each reader checks one row on its own; what needs the other rows or the database
+    # comes in `resolve`.
+    def read_domain(self, row: Row) -> None:
+        problems: list[str] = []
+        name = _check(problems, normalize_domain, row.get("address"))
+        transport = row.get("transport").strip()
+        if transport:
+            _check(problems, validate_transport, transport)
+        enabled = _flag(row, "enabled", problems)
+        if problems:
+            return self.error(row, problems)
+        fields = {
+            f for f, v in (("transport", transport), ("enabled", enabled)) if v not in ("", None)
+        }
+        domain = Domain(
+            domain=name,
+            transport=transport or "virtual:",
+            enabled=True if enabled is None else enabled,
+        )
+        self._keep(self.domains, "domain", row, name, domain, fields)
+
+    def read_mailbox(self, row: Row) -> None:
+        problems: list[str] = []
+        address = _check(problems, normalize_address, row.get("address"), max_length=ALIAS_MAX)
+        values: dict = {}
+        values["name"] = _text(row, "name", 128, problems)
+        values["quota"] = _check(problems, quota.parse, row.get("quota"))
+        values["enabled"] = _flag(row, "enabled", problems)
+        values["change_password"] = _flag(row, "change_password", problems)
+        password, crypt = row.get("password"), row.get("crypt").strip()
+        if password and crypt:
+            problems.append("Give either a password or a crypt, not both.")
+        elif crypt:
+            _check(problems, _crypt, crypt)
+            values["crypt"] = crypt
+        for column, check, limit in (("maildir", _maildir, 255), ("home", _home, 255)):
+            text = _text(row, column, limit, problems)
+            if text:
+                _check(problems, check, text)
+                values[column] = text
+        values["uid"] = _unix_id(row, "uid", problems)
+        values["gid"] = _unix_id(row, "gid", problems)
+        for column in ("procmailrc", "spamassassinrc"):
+            values[column] = _text(row, column, 128, problems)
+        if problems:
+            return self.error(row, problems)
+        # With --update, a column left empty keeps the current value.
+        fields = {column for column in values if row.get(column).strip()}
+        mailbox = new_mailbox_row(address)
+        for column in fields:
+            setattr(mailbox, column, values[column])
+        if password:
+            fields.add("crypt")
+        self._keep(self.mailboxes, "mailbox", row, address, mailbox, fields).password = password
+
+    def read_alias(self, row: Row) -> None:
+        problems: list[str] = []
+        source = _check(problems, normalize_source, row.get("address"))
+        targets = _check(problems, parse_destinations, row.get("destination"))
+        destination = None
+        if source and targets:
+            destination = _check(problems, _alias_destination, source, targets)
+        enabled = _flag(row, "enabled", problems)
+        if problems:
+            return self.error(row, problems)
+        fields = {"destination"} | ({"enabled"} if enabled is not None else set())
+        alias = Alias(mail=source, destination=destination, enabled=enabled is not False)
+        self._keep(self.aliases, "alias", row, source, alias, fields)
+
+    def read(self, row: Row) -> None:
+        if row.kind == "!":
+            self.error(row, row.get("!"))
+        elif row.kind in KINDS:
+            getattr(self, f"read_{row.kind}")(row)
+        else:
+            self.error(row, f"kind must be domain, mailbox or alias, not {row.get('kind')!r}.")
+
+    # --- against the database ----------------------------------------------------------
+    def _existing(self, kind: str, item: _Item, label: str) -> bool:
+        """True when the row should update `existing`; records skips and errors."""
+        mode = self.report.mode
+        if mode == "strict":
+            self.error(item.row, f"{label} already exists (use --skip-existing or --update).")
+        elif mode == "skip":
+            self.report.skipped[kind] += 1
+        return mode == "update"
+
+    def _apply(self, kind: str, existing, item: _Item) -> None:
+        changed = [f for f in item.fields if getattr(existing, f) != getattr(item.obj, f)]
+        if item.password and "crypt" not in changed:
+            changed.append("crypt")  # hashed later: always a new hash
+        if "crypt" in changed:
+            changed.append("clear")  # as set_mailbox_password: never a clear password
+        for column in changed:
+            setattr(existing, column, getattr(item.obj, column))
+        if changed:
+            self.changed[kind].append(existing)
+            self.report.updated[kind] += 1
+            if kind == "mailbox":
+                self.mailbox_fields.update(changed)
+        else:
+            self.report.unchanged[kind] += 1
+        item.obj = existing
+
+    def resolve(self) -> None:
+        hosted = set(Domain.objects.values_list("domain", flat=True))
+        existing = _fetch(Domain, "domain", self.domains)
+        for name, item in self.domains.items():
+            if name not in existing:
+                self.new["domain"].append(item.obj)
+                self.report.created["domain"] += 1
+            elif self._existing("domain", item, f"Domain {name}"):
+                self._apply("domain", existing[name], item)
+        hosted |= set(self.domains)
+
+        mailboxes = _fetch(Mailbox, "address", self.mailboxes)
+        aliases = _fetch(Alias, "mail", set(self.aliases) | set(self.mailboxes))
+        own_alias_rows: set[str] = set()
+        for address, item in self.mailboxes.items():
+            domain = domain_of(address)
+            if domain not in hosted:
+                self.error(item.row, f"Domain {domain} is not hosted here: add a domain row.")
+            elif address in mailboxes:
+                if self._existing("mailbox", item, f"Mailbox {address}"):
+                    self._apply("mailbox", mailboxes[address], item)
+                    if item.password:
+                        self.password_items.append(item)
+                    self._follow_enabled(item, aliases.get(address))
+            elif address in aliases:
+                self.error(
+                    item.row, f"{address} is already an alias; remove it before adding a mailbox."
+                )
+            elif not item.password and "crypt" not in item.fields:
+                self.error(item.row, "A new mailbox needs a password or a crypt.")
+            else:
+                self.new["mailbox"].append(item.obj)
+                self.report.created["mailbox"] += 1
+                if item.password:
+                    self.password_items.append(item)
+                if address in self.aliases:
+                    own_alias_rows.add(address)  # its alias row comes from the file
+                else:
+                    self.new["alias"].append(
+                        Alias(mail=address, destination=address, enabled=item.obj.enabled)
+                    )
+
+        for source, item in self.aliases.items():
+            domain = domain_of(source)
+            if domain not in hosted:
+                self.error(
+                    item.row, f"Domain {domain} is not hosted here: add it before its aliases."
+                )
+            elif source in own_alias_rows:
+                if "enabled" not in item.fields:  # a mailbox's own row follows the mailbox
+                    item.obj.enabled = bool(self.mailboxes[source].obj.enabled)
+                self.new["alias"].append(item.obj)
+                self.report.created["alias"] += 1
+            elif source in aliases:
+                if self._existing("alias", item, f"Alias {source}"):
+                    self._apply("alias", aliases[source], item)
+            else:
+                self.new["alias"].append(item.obj)
+                self.report.created["alias"] += 1
+
+        for item in self.new["mailbox"]:
+            if passwords.scheme_of(item.crypt) in passwords.WEAK_SCHEMES:
+                self.report.note(WEAK_HASHES, item.address)
+
+    def _follow_enabled(self, item: _Item, alias: Alias | None) -> None:
+        """An updated mailbox's self-alias takes its enabled state (unless a row sets it)."""
+        mailbox = item.obj
+        if (
+            alias is None
+            or item.key in self.aliases
+            or alias.destination != mailbox.address
+            or alias.enabled == bool(mailbox.enabled)
+        ):
+            return
+        alias.enabled = bool(mailbox.enabled)
+        self.changed["alias"].append(alias)
+
+
+# --- running it --------------------------------------------------------------------------
+def _write(plan: _Plan, progress: Progress) -> None:
+    models = {"domain": Domain, "mailbox": Mailbox, "alias": Alias}
+    update_fields = {
+        "domain": ["transport", "enabled"],
+        "mailbox": sorted(plan.mailbox_fields),
+        "alias": ["destination", "enabled"],
+    }
+    total = sum(len(v) for v in plan.new.values()) + sum(len(v) for v in plan.changed.values())
+    with progress("writing", total) as bar:
+        for kind, model in models.items():
+            rows = plan.new[kind]
+            for start in range(0, len(rows), BATCH):
+                model.objects.bulk_create(rows[start : start + BATCH])
+                bar.update(len(rows[start : start + BATCH]))
+            rows = plan.changed[kind]
+            if rows and update_fields[kind]:
+                for start in range(0, len(rows), BATCH):
+                    model.objects.bulk_update(rows[start : start + BATCH], update_fields[kind])
+                    bar.update(len(rows[start : start + BATCH]))
+
+
+def run_import(
+    rows: Iterable[Row],
+    *,
+    actor: Actor,
+    source: str,
+    mode: str = "strict",
+    dry_run: bool = False,
+    progress: Progress = no_progress,
+    report: Report | None = None,
+    total: int | None = None,
+) -> Report:
+    """Validate every row, then (unless a row is bad or it is a dry run) write them all."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    report = report or Report(source)
+    report.source, report.mode, report.dry_run = source, mode, dry_run
+    plan = _Plan(report)
+    with progress("checking rows", total or 0) as bar:
+        for row in rows:
+            plan.read(row)
+            bar.update(1)
+    plan.resolve()
+    if plan.password_items:
+        jobs = [(i.key, i.obj.name, i.password) for i in plan.password_items]
+        hash_them = not dry_run and not report.errors
+        for item, (crypt, error) in zip(
+            plan.password_items, _run_password_jobs(jobs, hash_them, progress), strict=True
+        ):
+            if error:
+                plan.error(item.row, error)
+            elif crypt:
+                item.obj.crypt = crypt
+                item.obj.clear = ""
+    report.errors.sort(key=lambda p: p.number)
+    if report.errors or dry_run:
+        return report
+    try:
+        with transaction.atomic():
+            _write(plan, progress)
+            record(
+                actor,
+                "import",
+                "bulk",
+                source,
+                after=report.audit_data(),
+                message=report.summary(),
+            )
+    except DatabaseError as exc:
+        report.errors.append(
+            Problem(
+                0,
+                "database",
+                f"the database refused the rows ({exc}); nothing was written. "
+                "Did someone change it during the import? Run the import again.",
+            )
+        )
+        return report
+    report.written = True
+    return report
+
+
+def import_csv(stream: TextIO, **kwargs) -> Report:
+    """`run_import` over a CSV stream; a bad header is reported as line 1."""
+    report = Report(kwargs["source"])
+    try:
+        rows = list(read_rows(stream))
+    except FormatError as exc:
+        report.mode = kwargs.get("mode", "strict")
+        report.dry_run = kwargs.get("dry_run", False)
+        report.errors.append(Problem(1, "file", str(exc)))
+        return report
+    return run_import(rows, report=report, total=len(rows), **kwargs)
