@@ -151,8 +151,6 @@ def _text(row: Row, column: str, limit: int, problems: list[str]) -> str | None:
     value = row.get(column).strip()
     if len(value) > limit:
         problems.append(f"{column} has at most {limit} characters.")
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        problems.append(f"{column} contains control characters.")
     return value
 
 
@@ -171,7 +169,11 @@ def _maildir(value: str) -> None:
 
 
 def _home(value: str) -> None:
-    if not value.startswith("/") or ".." in value.split("/"):
+    if (
+        not value.startswith("/")
+        or ".." in value.split("/")
+        or any(ord(c) < 32 or ord(c) == 127 for c in value)
+    ):
         raise ValidationError(f"home {value!r} must be an absolute path.")
 
 
