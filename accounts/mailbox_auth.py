@@ -3,7 +3,7 @@
 An end user is not a Django user: their identity is a `users` row, checked against
 `users.crypt` through `mailadmin.passwords`, and their session carries the address under
 its own keys. `request.user` stays anonymous, so every staff page (LoginRequiredMiddleware,
-`staff_required`) refuses them, and the staff login never looks at mail passwords.
+`staff_only`) refuses them, and the staff login never looks at mail passwords.
 """
 
 import time

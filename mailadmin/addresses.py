@@ -35,6 +35,10 @@ def normalize_domain(text: str) -> str:
         ascii_name = name.encode("idna").decode("ascii")
     except UnicodeError:
         raise ValidationError(f"{text!r} is not a valid domain name.", code="invalid") from None
+    try:  # reject punycode that does not decode (xn--zz.org)
+        ascii_name.encode("ascii").decode("idna")
+    except UnicodeError:
+        raise ValidationError(f"{text!r} is not a valid domain name.", code="invalid") from None
     if ascii_name == "localhost":  # the guide hosts it for local mail
         return ascii_name
     if "." not in ascii_name:

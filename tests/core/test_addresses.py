@@ -40,6 +40,7 @@ def test_punycode_is_shown_as_unicode():
         ".".join(["abcdefghij"] * 12) + ".org",
         "@example.org",
         "ex_ample.org",
+        "xn--zz.org",
     ],
 )
 def test_invalid_domains_are_refused(text):
