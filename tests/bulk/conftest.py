@@ -10,6 +10,7 @@ from aliases.models import Alias
 from bulk.importer import import_csv
 from domains.models import Domain, Mailbox
 from tests.conftest import ACTOR
+from tests.mariadb.conftest import guide_database, scratch_database  # noqa: F401
 from tests.panel.conftest import (  # noqa: F401 - fixtures
     admin_a,
     admin_b,
