@@ -722,7 +722,6 @@ def check_role_addresses(ctx: CheckContext) -> list[Finding]:
                         f"Domain {name} has no {local}@{name} (RFC 2142): add an alias.",
                         url_name="aliases:create",
                         url_args=(),
-                        url_query=f"source={local}@{name}",
                     )
                 )
     return findings

@@ -3,6 +3,7 @@ example.org (A), superuser. The audit pages never change anything: a POST is a 4
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import get_resolver, reverse
 
 from aliases.models import Alias
 from audit.models import AuditEntry
@@ -59,3 +60,12 @@ def test_the_audit_pages_refuse_to_change_anything(clients, url):
         assert clients[role].post(url, {"id": "1"}).status_code == 405
         assert clients[role].delete(url).status_code == 405
     assert (Alias.objects.count(), AuditEntry.objects.count()) == (aliases, entries)
+
+
+def test_the_matrix_covers_every_audit_url():
+    resolver = next(
+        r for r in get_resolver().url_patterns if getattr(r, "namespace", "") == "audit"
+    )
+    names = {f"audit:{p.name}" for p in resolver.url_patterns}
+    covered = {u.split("?")[0] for u, _ in URLS}
+    assert {reverse(name) for name in names} == covered
