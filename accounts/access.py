@@ -17,6 +17,7 @@ from aliases.services import normalize_source
 from audit.services import Actor
 from domains.models import Domain, Mailbox
 from mailadmin.addresses import display_domain, normalize_address, normalize_domain
+from mailadmin.client import client_address
 
 
 def is_staff(user) -> bool:
@@ -56,7 +57,7 @@ def require_superuser(user) -> None:
 
 
 def actor_for(request: HttpRequest) -> Actor:
-    return Actor(request.user.get_username(), request.META.get("REMOTE_ADDR") or None)
+    return Actor(request.user.get_username(), client_address(request))
 
 
 def domains_for(user) -> QuerySet[Domain]:

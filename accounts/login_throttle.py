@@ -14,9 +14,10 @@ import ipaddress
 import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
+
+from mailadmin.client import client_address
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,10 @@ LIMITS = (
 
 def client_ip(request: HttpRequest) -> str:
     """The client address (IPv6 grouped by /64, as one host usually owns the whole net)."""
-    header = settings.MAILADMIN_CLIENT_IP_HEADER
-    if header:
-        raw = request.headers.get(header, "").split(",")[-1].strip()
-    else:
-        raw = request.META.get("REMOTE_ADDR", "")
-    try:
-        ip = ipaddress.ip_address(raw)
-    except ValueError:
+    raw = client_address(request)
+    if raw is None:
         return "unknown"
+    ip = ipaddress.ip_address(raw)
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
