@@ -29,6 +29,8 @@ def terminal_progress(stream=None) -> Progress:
     """A tqdm bar per phase when `stream` (stderr) is a terminal, else nothing at all."""
     stream = stream or sys.stderr
     shown = hasattr(stream, "isatty") and stream.isatty()
+    # No monitor thread: the password hashing forks worker processes while a bar is shown.
+    tqdm.monitor_interval = 0
 
     @contextmanager
     def progress(description: str, total: int) -> Iterator[Bar]:
