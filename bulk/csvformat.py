@@ -29,15 +29,18 @@ keeps a local copy) and its `enabled` state.
 
 Formula injection: a spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, a tab or a
 carriage return as a formula. The export puts an apostrophe in front of such cells (and of
-cells that start with an apostrophe), e.g. `'@example.org` for a catch-all; the import
-removes one leading apostrophe from every cell except `password`, so an export imports back
-unchanged. A hand-written cell that must start with an apostrophe needs two.
+cells that start with an apostrophe), e.g. `'@example.org` for a catch-all
+(`audit.csvsafe.safe_cell`); the import removes one leading apostrophe from every cell
+except `password` (`restore_cell`), so an export imports back unchanged. A hand-written
+cell that must start with an apostrophe needs two.
 """
 
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
+
+from audit.csvsafe import restore_cell, safe_cell
 
 KINDS = ("domain", "mailbox", "alias")
 COLUMNS = [
@@ -61,9 +64,6 @@ COLUMNS = [
 REQUIRED = ("kind", "address")
 VERBATIM = ("password",)  # taken exactly as written: never exported, never unescaped
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-GUARD = "'"
-
 
 class FormatError(ValueError):
     """The file as a whole cannot be read (no header, unknown columns, not UTF-8)."""
@@ -83,17 +83,6 @@ class Row:
 
     def has(self, column: str) -> bool:
         return column in self.values
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text; `restore` gives the original back."""
-    if cell and (cell.startswith(FORMULA_STARTS) or cell.startswith(GUARD)):
-        return GUARD + cell
-    return cell
-
-
-def restore(cell: str) -> str:
-    return cell[1:] if cell.startswith(GUARD) else cell
 
 
 def read_rows(stream: TextIO) -> Iterator[Row]:
@@ -145,14 +134,14 @@ def read_rows(stream: TextIO) -> Iterator[Row]:
             )
             continue
         values = {
-            column: cell if column in VERBATIM else restore(cell)
+            column: cell if column in VERBATIM else restore_cell(cell)
             for column, cell in zip(columns, cells, strict=False)
         }
         yield Row(start, where, values.get("kind", "").strip().lower(), values)
 
 
 def _cells(row: dict[str, str]) -> list[str]:
-    return [neutralise(str(row.get(column, ""))) for column in COLUMNS]
+    return [safe_cell(row.get(column, "")) for column in COLUMNS]
 
 
 def write_rows(stream: TextIO, rows: Iterable[dict[str, str]]) -> int:
@@ -165,15 +154,3 @@ def write_rows(stream: TextIO, rows: Iterable[dict[str, str]]) -> int:
         count += 1
     return count
 
-
-class _Echo:
-    def write(self, text: str) -> str:
-        return text
-
-
-def csv_lines(rows: Iterable[dict[str, str]]) -> Iterator[str]:
-    """The same CSV as `write_rows`, line by line (for a streaming HTTP response)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(COLUMNS)
-    for row in rows:
-        yield writer.writerow(_cells(row))
