@@ -153,4 +153,3 @@ def write_rows(stream: TextIO, rows: Iterable[dict[str, str]]) -> int:
         writer.writerow(_cells(row))
         count += 1
     return count
-
