@@ -1,8 +1,8 @@
 """Fixtures of the `mailstack` layer: real Postfix, Courier and Dovecot on 127.0.0.1 reading
 the test database, which the panel writes through its services and command line.
 
-The daemons read committed rows only, so the data is written outside pytest-django's
-per-test transactions (module fixtures with the database unblocked) and flushed afterwards.
+The daemons read committed rows only, so these tests use `transactional_db` (writes are
+committed; the tables are flushed after each test).
 """
 
 import os
@@ -11,9 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
 
 from mailstack import config
 from mailstack.servers import MailStack
@@ -36,8 +34,10 @@ def mailstack(django_db_setup, django_db_blocker):
     """The three daemons, configured with the generated files; stopped by PID afterwards."""
     if "mysql" not in connection.settings_dict["ENGINE"]:
         pytest.fail("the mailstack layer needs MariaDB: run it with DATABASE_URL=mysql://...")
+    db_name = connection.settings_dict["NAME"]
+    if not db_name.startswith("test_"):  # the tests flush it: never a real database
+        pytest.fail(f"the mailstack layer would run on {db_name}, not a test database")
     with django_db_blocker.unblock():
-        db_name = connection.settings_dict["NAME"]
         target = config.target_for_database(
             db_user=f"mailstack_{db_name}"[:32],
             db_password=secrets.token_urlsafe(18),
@@ -53,25 +53,10 @@ def mailstack(django_db_setup, django_db_blocker):
         _mysql(f"DROP USER IF EXISTS '{target.db_user}'@'{host}';")
 
 
-@pytest.fixture(scope="module")
-def committed(mailstack, django_db_blocker):
-    """Write committed data for the module (users.home = the stack's maildir base);
-    flush every table afterwards."""
-    overrides = override_settings(MAILADMIN_MAIL_HOME=mailstack.target.mail_home)
-    overrides.enable()
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-        def write(build):
-            build()
-
-        yield write
-        call_command("flush", interactive=False, verbosity=0)
-    overrides.disable()
-
-
 @pytest.fixture
-def db_access(django_db_blocker):
-    """Read the committed data from a test (outside pytest-django's transactions)."""
-    with django_db_blocker.unblock():
-        yield
+def stack(transactional_db, mailstack, settings):
+    """The running stack, for a test whose writes are committed (the daemons read them) and
+    flushed afterwards; new mailboxes get users.home = the stack's maildir base."""
+    settings.MAILADMIN_MAIL_HOME = mailstack.target.mail_home
+    mailstack.set_style("guide")
+    return mailstack

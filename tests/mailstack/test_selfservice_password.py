@@ -25,9 +25,9 @@ def build():
     Mailbox.objects.filter(address="leg@selfservice.test").update(crypt=md5_crypt.hash(LEGACY))
 
 
-@pytest.fixture(scope="module")
-def data(committed):
-    committed(build)
+@pytest.fixture
+def data(stack):
+    build()
 
 
 def both(mailstack, address, password) -> tuple[bool, bool]:
@@ -42,9 +42,7 @@ def _log_in(client: Client, address: str, password: str) -> None:
     assert response.status_code == 302, response.content[:500]
 
 
-def test_a_password_changed_by_its_owner_works_at_once_and_the_old_one_stops(
-    mailstack, data, db_access
-):
+def test_a_password_changed_by_its_owner_works_at_once_and_the_old_one_stops(mailstack, data):
     cache.clear()
     assert both(mailstack, "ann@selfservice.test", OLD) == (True, True)
     client = Client()
@@ -58,7 +56,7 @@ def test_a_password_changed_by_its_owner_works_at_once_and_the_old_one_stops(
     assert both(mailstack, "ann@selfservice.test", OLD) == (False, False)
 
 
-def test_a_legacy_hash_upgraded_at_login_keeps_working_on_both(mailstack, data, db_access):
+def test_a_legacy_hash_upgraded_at_login_keeps_working_on_both(mailstack, data):
     cache.clear()
     assert both(mailstack, "leg@selfservice.test", LEGACY) == (True, True)
     _log_in(Client(), "leg@selfservice.test", LEGACY)

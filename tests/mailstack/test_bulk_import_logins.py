@@ -1,0 +1,29 @@
+"""A mailbox moved with its old hash logs in with the real Courier and Dovecot at once."""
+
+import pytest
+
+from tests.bulk.conftest import OLD_HASHES, OLD_PASSWORD, csv_text, run_import
+
+pytestmark = pytest.mark.mailstack
+
+
+def test_mailboxes_imported_with_pre_hashed_passwords_log_in_with_courier_and_dovecot(
+    transactional_db, mailstack, settings
+):
+    settings.MAILADMIN_MAIL_HOME = mailstack.target.mail_home
+    rows = [{"kind": "domain", "address": "moved.test"}]
+    rows += [
+        {"kind": "mailbox", "address": f"{scheme.replace('_', '-')}@moved.test", "crypt": crypt}
+        for scheme, crypt in OLD_HASHES.items()
+    ]
+    report = run_import(csv_text(rows))
+    assert report.ok, report.errors
+
+    for scheme in OLD_HASHES:
+        address = f"{scheme.replace('_', '-')}@moved.test"
+        password = OLD_PASSWORD[:8] if scheme == "des_crypt" else OLD_PASSWORD
+        courier = mailstack.courier_auth(address, password)
+        dovecot = mailstack.dovecot_auth(address, password)
+        assert (courier.ok, dovecot.ok) == (True, True), (scheme, courier, dovecot)
+        assert mailstack.courier_auth(address, "Not-" + password).ok is False
+        assert mailstack.dovecot_auth(address, "Not-" + password).ok is False
