@@ -7,10 +7,7 @@ from tests.bulk.conftest import OLD_HASHES, OLD_PASSWORD, csv_text, run_import
 pytestmark = pytest.mark.mailstack
 
 
-def test_mailboxes_imported_with_pre_hashed_passwords_log_in_with_courier_and_dovecot(
-    transactional_db, mailstack, settings
-):
-    settings.MAILADMIN_MAIL_HOME = mailstack.target.mail_home
+def test_mailboxes_imported_with_pre_hashed_passwords_log_in_with_courier_and_dovecot(stack):
     rows = [{"kind": "domain", "address": "moved.test"}]
     rows += [
         {"kind": "mailbox", "address": f"{scheme.replace('_', '-')}@moved.test", "crypt": crypt}
@@ -22,8 +19,8 @@ def test_mailboxes_imported_with_pre_hashed_passwords_log_in_with_courier_and_do
     for scheme in OLD_HASHES:
         address = f"{scheme.replace('_', '-')}@moved.test"
         password = OLD_PASSWORD[:8] if scheme == "des_crypt" else OLD_PASSWORD
-        courier = mailstack.courier_auth(address, password)
-        dovecot = mailstack.dovecot_auth(address, password)
+        courier = stack.courier_auth(address, password)
+        dovecot = stack.dovecot_auth(address, password)
         assert (courier.ok, dovecot.ok) == (True, True), (scheme, courier, dovecot)
-        assert mailstack.courier_auth(address, "Not-" + password).ok is False
-        assert mailstack.dovecot_auth(address, "Not-" + password).ok is False
+        assert stack.courier_auth(address, "Not-" + password).ok is False
+        assert stack.dovecot_auth(address, "Not-" + password).ok is False
