@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import subprocess
+import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -103,7 +104,12 @@ def installed_dovecot_version() -> str | None:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    match = re.match(r"(\d+)\.(\d+)", out.strip())
+    return parse_dovecot_version(out)
+
+
+def parse_dovecot_version(text: str) -> str | None:
+    """'2.3.19.1 (9b53102964)' → '2.3'; '2.4.1-4 (…)' → '2.4'."""
+    match = re.match(r"(\d+)\.(\d+)", text.strip())
     if not match:
         return None
     return "2.3" if (int(match.group(1)), int(match.group(2))) < (2, 4) else "2.4"
@@ -285,31 +291,43 @@ EXAMPLE = Target(db_name="maildb", db_password="mailPASSWORD")  # noqa: S106 - t
 
 def readme_section() -> str:
     """The README's "Connect your mail server" section, rendered from the templates."""
+
+    def para(text: str) -> list[str]:
+        return [*textwrap.wrap(text, 95, break_on_hyphens=False, break_long_words=False), ""]
+
     parts = [
         README_BEGIN,
         "## Connect your mail server",
         "",
-        "`python manage.py mail config postfix|courier|dovecot|grants [--output DIR]` writes "
-        "these files for the database in `DATABASE_URL` (below for a database `maildb`). The "
-        "mail servers connect over TCP (`127.0.0.1`: Debian's chrooted smtpd cannot reach the "
-        "socket) with a read-only account, `mailserver`; its password comes from "
-        "`MAILADMIN_MAILSERVER_DB_PASSWORD` (or `_FILE`), else it is generated once into "
-        "`var/mailserver_db_password`. Options: `--style guide|no-backscatter` (default "
-        "`MAILADMIN_ALIAS_STYLE`, else `guide`), `--dovecot-version 2.3|2.4` (default: what "
-        "`dovecot --version` says), `--postfix-dir`, `--dovecot-dir`.",
-        "",
-        "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "
-        "address, step by step, and what happens to each final recipient; it states the alias "
-        "map style it assumes. The `mailstack` test layer checks it against real Postfix.",
-        "",
-        "**Alias map style.** `guide` (the guide's single `mysql_alias.cf`): a domain alias "
-        "`@alias.tld → @target.tld` keeps the local part but also accepts mail for unknown "
-        "users of alias.tld and bounces it later (backscatter). `no-backscatter`: "
-        "`mysql_alias_plain.cf` skips domain-alias rows and `mysql_alias_domain.cf` rewrites "
-        "`user@alias.tld` only when `user@target.tld` exists (or target.tld has a catch-all), "
-        "so unknown users get 550 at RCPT. Chains of domain aliases are not followed in that "
-        "style.",
-        "",
+        *para(
+            "`python manage.py mail config postfix|courier|dovecot|grants [--output DIR]` writes "
+            "these files for the database in `DATABASE_URL` (below for a database `maildb`). The "
+            "mail servers connect over TCP (`127.0.0.1`: Debian's chrooted smtpd cannot reach the "
+            "socket) with a read-only account, `mailserver`; its password comes from "
+            "`MAILADMIN_MAILSERVER_DB_PASSWORD` (or `_FILE`), else it is generated once into "
+            "`var/mailserver_db_password`. Options: `--style guide|no-backscatter` (default "
+            "`MAILADMIN_ALIAS_STYLE`, else `guide`), `--dovecot-version 2.3|2.4` (default: what "
+            "`dovecot --version` says), `--postfix-dir`, `--dovecot-dir`."
+        ),
+        *para(
+            "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "
+            "address, step by step, and what happens to each final recipient; it states the alias "
+            "map style it assumes. The `mailstack` test layer checks it against real Postfix."
+        ),
+        *para(
+            "**Alias map style.** `guide` (the guide's single `mysql_alias.cf`): a domain alias "
+            "`@alias.tld → @target.tld` keeps the local part but also accepts mail for unknown "
+            "users of alias.tld and bounces it later (backscatter). `no-backscatter`: "
+            "`mysql_alias_plain.cf` skips domain-alias rows and `mysql_alias_domain.cf` rewrites "
+            "`user@alias.tld` only when `user@target.tld` exists (or target.tld has a catch-all), "
+            "so unknown users get 550 at RCPT. Chains of domain aliases are not followed in that "
+            "style."
+        ),
+        *para(
+            'Courier: set `authmodulelist="authmysql"` in `/etc/courier/authdaemonrc`. '
+            "Dovecot 2.4 is checked by unit tests and its SQL on MariaDB only; 2.3 (Debian 12) "
+            "runs in the test layer."
+        ),
     ]
     guide = EXAMPLE
     plain = replace(EXAMPLE, style="no-backscatter")

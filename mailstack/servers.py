@@ -224,6 +224,7 @@ class MailStack:
             )
         ensure_vmail_account()
         if self.root.exists():
+            self._stop_leftovers()
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         os.chmod(self.root, 0o755)  # noqa: S103 - postfix and uid 5000 walk through it
@@ -238,6 +239,20 @@ class MailStack:
             self.stop()
             raise
         return self
+
+    def _stop_leftovers(self) -> None:
+        """Stop the daemons an interrupted earlier run of this stack left (by their PIDs)."""
+        pids = self.root / "pids"
+        if (self.root / "postfix" / "main.cf").exists():
+            run(["postfix", "-c", str(self.root / "postfix"), "stop"], check=False)
+        if pids.exists():
+            for pid in pids.read_text().split():
+                if pid.isdigit() and _alive(int(pid)):
+                    _kill(int(pid))
+
+    def _record(self, name: str, pid: int) -> None:
+        self.processes[name] = pid
+        (self.root / "pids").write_text(" ".join(map(str, self.processes.values())))
 
     def stop(self) -> None:
         if "postfix" in self.processes:
@@ -293,7 +308,7 @@ class MailStack:
             "Postfix start",
             log=self.root / "postfix.log",
         )
-        self.processes["postfix"] = int(pid_file.read_text().strip())
+        self._record("postfix", int(pid_file.read_text().strip()))
         wait_for(
             lambda: port_open(self.smtp_port),
             "Postfix SMTP listening",
@@ -452,7 +467,7 @@ class MailStack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.processes["courier"] = process.pid
+        self._record("courier", process.pid)
         self.courier_pid = process.pid
         wait_for(
             lambda: (var / "socket").exists() or process.poll() is not None,
@@ -525,7 +540,7 @@ class MailStack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.processes["dovecot"] = process.pid
+        self._record("dovecot", process.pid)
         wait_for(
             lambda: port_open(self.imap_port) or process.poll() is not None,
             "Dovecot IMAP listening",

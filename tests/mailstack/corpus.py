@@ -54,6 +54,7 @@ def build() -> None:
     mail("alias", "add", "mix@corp.test", "alice@corp.test,someone@example.net,nobody@corp.test")
     mail("alias", "add", "dup@corp.test", "team@corp.test,alice@corp.test")
     mail("alias", "add", "tooff@corp.test", "henry@off.test")
+    mail("alias", "add", "selfcopy@corp.test", "selfcopy@corp.test,alice@corp.test")
     # carol keeps a copy and forwards one outside (her own row, replaced).
     mail("alias", "add", "carol@corp.test", "carol@corp.test,carol@example.net", "--replace")
 
@@ -121,6 +122,7 @@ ADDRESSES = [
     "mix@corp.test",
     "dup@corp.test",
     "tooff@corp.test",
+    "selfcopy@corp.test",
     "unknown@corp.test",
     # catch-alls
     "frank@catch.test",
