@@ -578,16 +578,16 @@ class MailStack:
 
 
 def _fields(text: str) -> dict:
+    """Fields of `doveadm user` (`name<TAB>value`) or `doveadm auth test` (`  name=value`)."""
     fields = {}
     for line in text.splitlines():
-        parts = line.strip().split(None, 1)
-        if len(parts) == 2 and not line.startswith(("passdb", "userdb:", "field")):
-            fields[parts[0].rstrip(":")] = parts[1].strip()
-        elif line.strip().startswith("extra fields"):
-            continue
-        if "=" in line and len(parts) == 1:
-            key, _, value = line.strip().partition("=")
-            fields[key] = value
+        if "\t" in line:
+            name, _, value = line.partition("\t")
+            if name != "field":
+                fields[name.strip()] = value.strip()
+        elif line.startswith("  ") and "=" in line:
+            name, _, value = line.strip().partition("=")
+            fields[name] = value
     return fields
 
 
