@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from accounts.access import actor_for, superuser_only
@@ -35,6 +36,7 @@ def admin_list(request):
     return render(request, "accounts/admin_list.html", {"listing": listing})
 
 
+@sensitive_post_parameters("password1", "password2")
 @superuser_only
 def admin_create(request):
     form = AdminCreateForm(request.POST or None)
@@ -56,6 +58,7 @@ def admin_edit(request, pk: int):
     return render(request, "accounts/admin_form.html", {"form": form, "admin": admin})
 
 
+@sensitive_post_parameters("password1", "password2")
 @superuser_only
 def admin_password(request, pk: int):
     admin = _get_admin(pk)

@@ -7,6 +7,7 @@ validate and call the service (atomic + audited), then add a message and redirec
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
@@ -152,6 +153,7 @@ def mailbox_list(request):
     return render(request, "domains/mailbox_list.html", context)
 
 
+@sensitive_post_parameters("password1", "password2")
 @staff_only
 def mailbox_create(request, domain):
     domain = get_domain_for_user(request.user, domain)
@@ -188,6 +190,7 @@ def mailbox_edit(request, address):
     return render(request, "domains/mailbox_edit.html", context)
 
 
+@sensitive_post_parameters("password1", "password2")
 @staff_only
 def mailbox_password(request, address):
     mailbox = get_mailbox_for_user(request.user, address)

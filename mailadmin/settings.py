@@ -5,6 +5,7 @@ See README.md, "Production configuration", for the list.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,10 @@ INSTALLED_APPS = [
     "aliases",
     "accounts",
     "audit",
+    # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -80,9 +85,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "mailadmin.urls"
@@ -124,6 +133,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out client before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -160,6 +175,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: JavaScript lives in static/js/, CSS in static/css/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# --- staff logins ----------------------------------------------------------------------
+# django-axes counts failed staff logins in the database (shared by every worker): after
+# MAILADMIN_STAFF_LOGIN_FAILURES failures from one client address, or for one username,
+# further attempts are refused (429) for MAILADMIN_STAFF_LOCKOUT_MINUTES. Unlock early with
+# `python manage.py axes_reset_username USER` or `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("MAILADMIN_STAFF_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MAILADMIN_STAFF_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "mailadmin.client.client_address"  # MAILADMIN_CLIENT_IP_HEADER
+AXES_VERBOSE = False
+# Optional TOTP two-factor for staff (enrol at /2fa/); with this on, a superuser without
+# a confirmed authenticator can open nothing but the enrolment page.
+MAILADMIN_REQUIRE_2FA_FOR_SUPERUSERS = env_bool("MAILADMIN_REQUIRE_2FA_FOR_SUPERUSERS")
+OTP_TOTP_ISSUER = env("MAILADMIN_OTP_ISSUER", "Mailadmin")
 
 # --- the mail database -----------------------------------------------------------------
 # SHA512-CRYPT rounds written for new passwords. Every IMAP/SMTP login makes the mail
@@ -190,9 +233,17 @@ MAILADMIN_SELFSERVICE_IDLE_SECONDS = env_int("MAILADMIN_SELFSERVICE_IDLE_SECONDS
 # shares the proxy's address and one per-client limit.
 MAILADMIN_CLIENT_IP_HEADER = env("MAILADMIN_CLIENT_IP_HEADER")
 
+# LOG_FORMAT=json: one JSON object per line (for journald, Loki, Elasticsearch...).
+LOG_FORMAT = env("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "mailadmin.logformat.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/", include("accounts.twofactor_urls")),
     path("domains/", include("domains.urls")),
     path("aliases/", include("aliases.urls")),
     path("admins/", include("accounts.urls")),

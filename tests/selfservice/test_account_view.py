@@ -26,7 +26,7 @@ def test_without_a_mailbox_login_it_sends_to_the_mailbox_login(client, db):
 
 def test_a_staff_login_is_not_a_mailbox_login(client, mailbox):
     User.objects.create_superuser("boss", password="Boss-password-1")
-    client.login(username="boss", password="Boss-password-1")
+    client.force_login(User.objects.get(username="boss"))
     response = client.get("/account/")
     assert response.status_code == 302 and response.url.startswith("/account/login/")
 

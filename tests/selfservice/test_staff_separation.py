@@ -69,8 +69,8 @@ def test_the_staff_login_refuses_a_mail_password_even_for_a_same_named_staff_use
 
 
 def test_a_staff_user_is_not_a_mailbox_owner(client, mailbox):
-    User.objects.create_user(ADDRESS, password="Staff-password-9", is_staff=True)
-    client.login(username=ADDRESS, password="Staff-password-9")
+    staff = User.objects.create_user(ADDRESS, password="Staff-password-9", is_staff=True)
+    client.force_login(staff)
     assert client.get("/").status_code == 200
     assert client.get("/account/").status_code == 302
     response = client.post("/account/login/", {"address": ADDRESS, "password": "Staff-password-9"})

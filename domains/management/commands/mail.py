@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts import cli as accounts_cli
 from aliases import services as alias_services
 from aliases.models import Alias
 from audit import cli as audit_cli
@@ -28,6 +29,7 @@ EXTRA_NOUNS: list = []  # modules with `add_parser(subparsers)` and `run(command
 EXTRA_NOUNS += mailstack_cli.NOUNS  # mail config, mail trace
 EXTRA_NOUNS += bulk_cli.NOUNS  # mail import, mail export
 EXTRA_NOUNS += [audit_cli]  # mail check
+EXTRA_NOUNS += [accounts_cli]  # mail admin reset-2fa|unlock
 
 
 def _count_by_domain(model) -> Subquery:

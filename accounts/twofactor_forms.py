@@ -1,0 +1,16 @@
+from django import forms
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": "Type the six digits your app shows."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip()
