@@ -502,29 +502,40 @@ class MailStack:
 
     # --- Dovecot -------------------------------------------------------------------------
     def dovecot_conf(self) -> str:
+        """A private dovecot.conf around the generated files. The 2.4 variant follows
+        Dovecot 2.4's renamed settings; only 2.3 (Debian 12) has run here."""
         d = self.target.dovecot_dir
-        version_lines = ""
-        if self.target.dovecot_version == "2.4":
-            version_lines = "dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\n"
-        return (
-            f"{version_lines}"
-            f"base_dir = {self.root}/dovecot-run\n"
-            f"state_dir = {self.root}/dovecot-state\n"
-            f"log_path = {self.root}/dovecot.log\n"
-            "protocols = imap\n"
-            "listen = 127.0.0.1\n"
-            "ssl = no\n"
-            "auth_mechanisms = plain\n"
-            "disable_plaintext_auth = no\n"
-            "first_valid_uid = 1000\n"
-            "auth_failure_delay = 0\n"  # a refused login answers at once (tests only)
-            f"service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n"
-            f"    port = {self.imap_port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
-            "service anvil {\n  chroot =\n}\n"
-            "service imap-login {\n  chroot =\n}\n"
-            f"!include {d}/auth-sql.conf.ext\n"
-            f"!include {d}/quota.conf\n"
-        )
+        v24 = self.target.dovecot_version == "2.4"
+        lines = [
+            "dovecot_config_version = 2.4.0" if v24 else "",
+            "dovecot_storage_version = 2.4.0" if v24 else "",
+            f"base_dir = {self.root}/dovecot-run",
+            f"state_dir = {self.root}/dovecot-state",
+            f"log_path = {self.root}/dovecot.log",
+            "protocols = imap",
+            "listen = 127.0.0.1",
+            "ssl = no",
+            "auth_mechanisms = plain",
+            "auth_allow_cleartext = yes" if v24 else "disable_plaintext_auth = no",
+            "first_valid_uid = 1000",
+            "auth_failure_delay = 0",  # a refused login answers at once (tests only)
+            "service imap-login {",
+            "  chroot =",
+            "  inet_listener imap {",
+            f"    {'listen' if v24 else 'address'} = 127.0.0.1",
+            f"    port = {self.imap_port}",
+            "  }",
+            "  inet_listener imaps {",
+            "    port = 0",
+            "  }",
+            "}",
+            "service anvil {",
+            "  chroot =",
+            "}",
+            f"!include {d}/auth-sql.conf.ext",
+            f"!include {d}/quota.conf",
+        ]
+        return "\n".join(line for line in lines if line) + "\n"
 
     def start_dovecot(self) -> None:
         d = Path(self.target.dovecot_dir)
