@@ -75,7 +75,7 @@ def test_a_forward_to_two_mailboxes_reaches_both_and_imap_shows_it(data):
         imap.logout()
 
 
-def test_a_disabled_mailbox_gets_550_and_no_mail(data):
+def test_a_disabled_mailbox_is_refused_at_rcpt_with_550(data):
     mail("mailbox", "disable", "eve@deliver.test")
     try:
         assert tracer.trace("eve@deliver.test").smtp_code == 550
