@@ -32,7 +32,12 @@ class Alias(models.Model):
     class Meta:
         db_table = "aliases"
         ordering = ["mail"]
-        indexes = [models.Index(fields=["domain_name", "mail"], name="aliases_domain_name_idx")]
+        indexes = [
+            models.Index(fields=["domain_name", "mail"], name="aliases_domain_name_idx"),
+            # Search by destination prefix and the dashboard's disabled count: index ranges.
+            models.Index(fields=["destination"], name="aliases_destination_idx"),
+            models.Index(fields=["enabled"], name="aliases_enabled_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mail} → {self.destination}"

@@ -66,7 +66,12 @@ class Mailbox(models.Model):
     class Meta:
         db_table = "users"
         ordering = ["address"]
-        indexes = [models.Index(fields=["domain_name", "address"], name="users_domain_name_idx")]
+        indexes = [
+            models.Index(fields=["domain_name", "address"], name="users_domain_name_idx"),
+            # Search by name prefix and the dashboard's disabled count: index ranges.
+            models.Index(fields=["name"], name="users_name_idx"),
+            models.Index(fields=["enabled"], name="users_enabled_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.address
