@@ -37,6 +37,7 @@ class AliasFormBase(ServiceForm):
         "loop": "destinations",
         "too_long": "destinations",
         "invalid": "destinations",
+        "stale": None,  # the whole form: someone else saved first
     }
     default_error_field = "destinations"
 
@@ -207,6 +208,8 @@ class AliasEditForm(AliasFormBase):
         widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
     )
     keep_copy = forms.BooleanField(label="Keep a copy in the local mailbox", required=False)
+    # The row as this form loaded it: a save over someone else's change is refused.
+    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, alias: Alias, is_mailbox: bool, **kwargs):
         self.alias = alias
@@ -214,7 +217,11 @@ class AliasEditForm(AliasFormBase):
         kept = [d for d in alias.destinations if not (is_mailbox and d == alias.mail)]
         kwargs.setdefault(
             "initial",
-            {"destinations": "\n".join(kept), "keep_copy": alias.mail in alias.destinations},
+            {
+                "destinations": "\n".join(kept),
+                "keep_copy": alias.mail in alias.destinations,
+                "fingerprint": services.alias_fingerprint(alias),
+            },
         )
         super().__init__(*args, **kwargs)
         if not is_mailbox:
@@ -249,7 +256,10 @@ class AliasEditForm(AliasFormBase):
 
     def save(self, actor: Actor) -> Alias | None:
         source, destinations = self.source_and_destinations()
-        return self.run(services.replace_alias, source, destinations, actor=actor)
+        expected = self.cleaned_data.get("fingerprint") or None
+        return self.run(
+            services.replace_alias, source, destinations, actor=actor, expected=expected
+        )
 
 
 FORMS = {"forward": ForwardForm, "catch-all": CatchAllForm, "domain-alias": DomainAliasForm}

@@ -19,11 +19,17 @@ from django.db import transaction
 from aliases.models import Alias
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
+from mailadmin import fingerprint
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
 
 
 def alias_snapshot(alias: Alias) -> dict:
     return {"mail": alias.mail, "destination": alias.destination, "enabled": alias.enabled}
+
+
+def alias_fingerprint(alias: Alias) -> str:
+    """The destinations as an edit form loaded them (mailadmin.fingerprint)."""
+    return fingerprint.fingerprint({"destination": alias.destination})
 
 
 def normalize_source(text: str) -> str:
@@ -104,10 +110,17 @@ def create_alias(
 
 
 @transaction.atomic
-def replace_alias(source: str, destinations: str | list[str], *, actor: Actor) -> Alias:
-    """Give an existing alias (a mailbox's own row included) new destinations."""
+def replace_alias(
+    source: str, destinations: str | list[str], *, actor: Actor, expected: str | None = None
+) -> Alias:
+    """Give an existing alias (a mailbox's own row included) new destinations.
+
+    `expected`: the `alias_fingerprint` the editor loaded; when given and the row changed
+    since, nothing is written.
+    """
     source, destination = _validated(source, destinations)
     alias = get_alias(source, for_update=True)
+    fingerprint.check(alias_fingerprint(alias), expected, f"Alias {alias.mail}")
     before = alias_snapshot(alias)
     alias.destination = destination
     alias.save(update_fields=["destination"])

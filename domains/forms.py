@@ -214,6 +214,8 @@ class MailboxEditForm(ServiceForm):
     name = forms.CharField(required=False, max_length=128)
     quota = quota_field()
     change_password = forms.BooleanField(label="The owner may change this password", required=False)
+    # The row as this form loaded it: a save over someone else's change is refused.
+    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     error_fields = {"too_long": "name", "invalid_quota": "quota"}
 
     def __init__(self, *args, mailbox: Mailbox, **kwargs):
@@ -224,6 +226,7 @@ class MailboxEditForm(ServiceForm):
                 "name": mailbox.name,
                 "quota": quota_for_form(mailbox.quota),
                 "change_password": bool(mailbox.change_password),
+                "fingerprint": services.mailbox_fingerprint(mailbox),
             },
         )
         super().__init__(*args, **kwargs)
@@ -242,6 +245,7 @@ class MailboxEditForm(ServiceForm):
             name=data["name"],
             quota_text=quota_text,
             change_password=data["change_password"],
+            expected=data.get("fingerprint") or None,
         )
 
 

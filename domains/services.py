@@ -20,7 +20,7 @@ from django.db import transaction
 from aliases.models import Alias
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
-from mailadmin import passwords, quota
+from mailadmin import fingerprint, passwords, quota
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
 
 
@@ -47,6 +47,13 @@ def mailbox_snapshot(mailbox: Mailbox) -> dict:
         "change_password": bool(mailbox.change_password),
         "scheme": passwords.scheme_of(mailbox.crypt),
     }
+
+
+def mailbox_fingerprint(mailbox: Mailbox) -> str:
+    """The fields `update_mailbox` writes, as an edit form loaded them (mailadmin.fingerprint)."""
+    return fingerprint.fingerprint(
+        {"name": mailbox.name, "quota": mailbox.quota, "change": bool(mailbox.change_password)}
+    )
 
 
 def get_domain(name: str, *, for_update: bool = False) -> Domain:
@@ -249,8 +256,12 @@ def update_mailbox(
     name: str | None = None,
     quota_text: str | None = None,
     change_password: bool | None = None,
+    expected: str | None = None,
 ) -> Mailbox:
+    """Change name, quota or the password lock; `expected` is the `mailbox_fingerprint` the
+    editor loaded: when given and the row changed since, nothing is written."""
     mailbox = get_mailbox(address, for_update=True)
+    fingerprint.check(mailbox_fingerprint(mailbox), expected, f"Mailbox {mailbox.address}")
     before = mailbox_snapshot(mailbox)
     if name is not None:
         if len(name) > 128:
