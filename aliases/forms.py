@@ -217,13 +217,10 @@ class AliasEditForm(AliasFormBase):
         kept = [d for d in alias.destinations if not (is_mailbox and d == alias.mail)]
         kwargs.setdefault(
             "initial",
-            {
-                "destinations": "\n".join(kept),
-                "keep_copy": alias.mail in alias.destinations,
-                "fingerprint": services.alias_fingerprint(alias),
-            },
+            {"destinations": "\n".join(kept), "keep_copy": alias.mail in alias.destinations},
         )
         super().__init__(*args, **kwargs)
+        self.fields["fingerprint"].initial = services.alias_fingerprint(alias)
         if not is_mailbox:
             del self.fields["keep_copy"]
         else:

@@ -226,10 +226,10 @@ class MailboxEditForm(ServiceForm):
                 "name": mailbox.name,
                 "quota": quota_for_form(mailbox.quota),
                 "change_password": bool(mailbox.change_password),
-                "fingerprint": services.mailbox_fingerprint(mailbox),
             },
         )
         super().__init__(*args, **kwargs)
+        self.fields["fingerprint"].initial = services.mailbox_fingerprint(mailbox)
 
     def clean_quota(self) -> str:
         return clean_quota_text(self.cleaned_data["quota"])
