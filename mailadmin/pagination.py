@@ -18,9 +18,9 @@ EXACT_BELOW = 100_000
 class BoundedPaginator(Paginator):
     """A Paginator that counts at most `bound` rows: pages beyond them are not offered."""
 
-    def __init__(self, object_list, per_page, *, bound: int = BOUND, **kwargs):
+    def __init__(self, object_list, per_page, *, bound: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.bound = bound
+        self.bound = BOUND if bound is None else bound
 
     @cached_property
     def _found(self) -> int:

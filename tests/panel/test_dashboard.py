@@ -2,7 +2,7 @@ from tests.panel.conftest import client_for
 
 
 def counts(response) -> dict:
-    return {label: (total, disabled) for label, _, total, disabled in response.context["counts"]}
+    return {t.label: (t.total, t.disabled) for t in response.context["counts"]}
 
 
 def test_the_superuser_sees_every_domain_mailbox_and_alias(su_client):
@@ -37,3 +37,11 @@ def test_the_dashboard_links_into_each_list(a_client):
     html = a_client.get("/").content.decode()
     for url in ('href="/domains/"', 'href="/domains/mailboxes/"', 'href="/aliases/"'):
         assert url in html
+
+
+def test_a_large_table_shows_the_server_s_estimate(su_client, monkeypatch):
+    monkeypatch.setattr("mailadmin.pagination.estimated_rows", lambda table: 1_234_567)
+    response = su_client.get("/")
+    assert counts(response)["Aliases"] == (1_234_567, 0)
+    assert all(t.estimated for t in response.context["counts"])
+    assert "≈" in response.content.decode()
