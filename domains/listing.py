@@ -118,7 +118,11 @@ def paginate(
     if field is None:
         sort, field = default_sort, sorts[default_sort.removeprefix("-")]
     descending = sort.startswith("-")
-    tie_break = queryset.model._meta.pk.name
-    queryset = queryset.order_by(f"-{field}" if descending else field, tie_break)
+    order = [f"-{field}" if descending else field]
+    model_field = queryset.model._meta.get_field(field)
+    if not (model_field.unique or model_field.primary_key):
+        # A tie-break on a unique field would stop MariaDB from reading it off the index.
+        order.append(queryset.model._meta.pk.name)
+    queryset = queryset.order_by(*order)
     page = BoundedPaginator(queryset, page_size).get_page(request.GET.get(prefix + "page"))
     return Listing(page=page, q=q, sort=sort, prefix=prefix)

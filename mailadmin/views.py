@@ -22,9 +22,7 @@ class Tally:
 def _tally(label: str, url_name: str, queryset, *, whole_table: bool) -> Tally:
     """Totals and disabled rows; a whole large table's total is the server's estimate."""
     if whole_table:
-        total, estimated = table_count(queryset)
-        disabled = queryset.filter(enabled=False).count()  # an index range
-        return Tally(label, url_name, total, disabled, estimated)
+        return Tally(label, url_name, *table_count(queryset))
     result = queryset.aggregate(total=Count("pk"), disabled=Count("pk", filter=Q(enabled=False)))
     return Tally(label, url_name, result["total"], result["disabled"])
 
