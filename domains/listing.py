@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Page
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -119,8 +119,12 @@ def paginate(
         sort, field = default_sort, sorts[default_sort.removeprefix("-")]
     descending = sort.startswith("-")
     order = [f"-{field}" if descending else field]
-    model_field = queryset.model._meta.get_field(field)
-    if not (model_field.unique or model_field.primary_key):
+    try:
+        model_field = queryset.model._meta.get_field(field)
+        unique = model_field.unique or model_field.primary_key
+    except FieldDoesNotExist:  # an annotation
+        unique = False
+    if not unique:
         # A tie-break on a unique field would stop MariaDB from reading it off the index.
         order.append(queryset.model._meta.pk.name)
     queryset = queryset.order_by(*order)
