@@ -39,8 +39,15 @@ def map_queries() -> dict[str, str]:
 def expand(query: str, key: str) -> str:
     local, _, domain = key.rpartition("@")
     escaped = {"%s": key, "%u": local, "%d": domain}
-    out = re.sub(r"%[sud%]", lambda m: "%" if m.group(0) == "%%" else
-                 escaped[m.group(0)].replace("\\", "\\\\").replace("'", "\\'"), query)
+    out = re.sub(
+        r"%[sud%]",
+        lambda m: (
+            "%"
+            if m.group(0) == "%%"
+            else escaped[m.group(0)].replace("\\", "\\\\").replace("'", "\\'")
+        ),
+        query,
+    )
     return out
 
 
@@ -50,8 +57,9 @@ def keys_for(cursor, count: int, rng: random.Random) -> dict[str, list[str]]:
     mailboxes = [r[0] for r in cursor.fetchall()]
     cursor.execute("SELECT domain FROM domains ORDER BY RAND() LIMIT %s", [count])
     domains = [r[0] for r in cursor.fetchall()]
-    cursor.execute("SELECT mail FROM aliases WHERE mail LIKE '@%%' ORDER BY RAND() LIMIT %s",
-                   [count])
+    cursor.execute(
+        "SELECT mail FROM aliases WHERE mail LIKE '@%%' ORDER BY RAND() LIMIT %s", [count]
+    )
     at_sources = [r[0] for r in cursor.fetchall()] or ["@nowhere.example"]
     missing = [f"nobody{rng.randrange(10**6)}@{rng.choice(domains)}" for _ in range(count)]
     addresses = mailboxes + missing
@@ -67,8 +75,9 @@ def keys_for(cursor, count: int, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
-def run(cursor, queries: dict[str, str], keys: dict[str, list[str]], lookups: int,
-        rng: random.Random) -> dict[str, tuple[float, float, list]]:
+def run(
+    cursor, queries: dict[str, str], keys: dict[str, list[str]], lookups: int, rng: random.Random
+) -> dict[str, tuple[float, float, list]]:
     results = {}
     for name, query in sorted(queries.items()):  # warm the buffer pool and query plans
         for key in keys[name]:
@@ -94,9 +103,14 @@ def connect(database: str):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    return MySQLdb.connect(host=db["HOST"] or "127.0.0.1", port=int(db["PORT"] or 3306),
-                           user=db["USER"], password=db["PASSWORD"] or "", database=database,
-                           autocommit=True)
+    return MySQLdb.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=int(db["PORT"] or 3306),
+        user=db["USER"],
+        password=db["PASSWORD"] or "",
+        database=database,
+        autocommit=True,
+    )
 
 
 def small_copy(name: str) -> None:
@@ -108,13 +122,18 @@ def small_copy(name: str) -> None:
     admin.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
     admin.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     admin.close()
-    url = f"mysql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:" \
-          f"{db['PORT'] or 3306}/{name}"
+    url = (
+        f"mysql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 3306}/{name}"
+    )
     env = {**os.environ, "DATABASE_URL": url}
-    for command in (["manage.py", "migrate", "-v0"],
-                    ["bench/seed.py", "--domains", "10", "--mailboxes", "30", "--aliases", "60"]):
-        subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+    for command in (
+        ["manage.py", "migrate", "-v0"],
+        ["bench/seed.py", "--domains", "10", "--mailboxes", "30", "--aliases", "60"],
+    ):
+        subprocess.run(
+            [sys.executable, *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
 
 
 def main() -> None:
@@ -137,8 +156,10 @@ def main() -> None:
         for label, database in (("full", full_name), ("small", small_name)):
             conn = connect(database)
             cursor = conn.cursor()
-            cursor.execute("SELECT (SELECT COUNT(*) FROM domains), (SELECT COUNT(*) FROM users),"
-                           " (SELECT COUNT(*) FROM aliases)")
+            cursor.execute(
+                "SELECT (SELECT COUNT(*) FROM domains), (SELECT COUNT(*) FROM users),"
+                " (SELECT COUNT(*) FROM aliases)"
+            )
             sizes = cursor.fetchone()
             rng = random.Random(7)
             keys = keys_for(cursor, 200, rng)
@@ -147,10 +168,14 @@ def main() -> None:
     finally:
         connect(full_name).cursor().execute(f"DROP DATABASE IF EXISTS `{small_name}`")
     (full_sizes, full), (small_sizes, small) = figures["full"], figures["small"]
-    print(f"full: {full_sizes[0]:,} domains, {full_sizes[1]:,} mailboxes, {full_sizes[2]:,} "
-          f"aliases; small: {sum(small_sizes)} rows; {args.lookups} lookups per map")
-    print(f"{'map':32} {'full p50':>9} {'p95 µs':>8} {'small p50':>10} {'p95 µs':>8} "
-          f"{'ratio':>6}  plan (table, type, key)")
+    print(
+        f"full: {full_sizes[0]:,} domains, {full_sizes[1]:,} mailboxes, {full_sizes[2]:,} "
+        f"aliases; small: {sum(small_sizes)} rows; {args.lookups} lookups per map"
+    )
+    print(
+        f"{'map':32} {'full p50':>9} {'p95 µs':>8} {'small p50':>10} {'p95 µs':>8} "
+        f"{'ratio':>6}  plan (table, type, key)"
+    )
     worst = 0.0
     for name in sorted(full):
         f50, f95, plan = full[name]

@@ -95,8 +95,10 @@ def main() -> None:
     domain = Domain.objects.order_by("domain").values_list("domain", flat=True)[1]
     mailbox = Mailbox.objects.filter(domain_name=domain).values_list("address", flat=True)[0]
     size = (Domain.objects.count(), Mailbox.objects.count(), Alias.objects.count())
-    print(f"{size[0]:,} domains, {size[1]:,} mailboxes, {size[2]:,} aliases; "
-          f"{args.requests} requests per page ({settings.DATABASES['default']['ENGINE']})")
+    print(
+        f"{size[0]:,} domains, {size[1]:,} mailboxes, {size[2]:,} aliases; "
+        f"{args.requests} requests per page ({settings.DATABASES['default']['ENGINE']})"
+    )
     print(f"{'page':28} {'role':13} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} status")
     for role, user in users([domain]).items():
         client = Client()
