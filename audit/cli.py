@@ -1,14 +1,16 @@
-"""`python manage.py mail check [--json] [--domain D]`: the adoption / integrity report.
+"""`python manage.py mail check [--json] [--domain D] [--save]`: the adoption / integrity report.
 
 Exit 0 when no error-level finding exists, 1 otherwise (warnings alone do not fail), so a
-script or CI job can gate on it.
+script or CI job can gate on it. The checks always run now; `--save` also stores the report
+for the findings page of a large database (e.g. from cron), and needs the whole database
+(no --domain).
 """
 
 import json
 
 from django.core.management.base import CommandError
 
-from audit.findings import ERROR, run_checks
+from audit.findings import ERROR, run_and_save, run_checks
 from mailadmin.addresses import normalize_domain
 
 NOUN = "check"
@@ -20,11 +22,21 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--domain", action="append", help="only this domain (repeatable)")
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="store the report for the findings page (whole database only)",
+    )
 
 
 def run(command, options: dict) -> None:
     domains = [normalize_domain(d) for d in options["domain"]] if options.get("domain") else None
-    report = run_checks(domains)
+    if options.get("save"):
+        if domains is not None:
+            raise CommandError("--save stores a report of the whole database: drop --domain.")
+        report, _ = run_and_save(command.actor.name)
+    else:
+        report = run_checks(domains)
     if options["json"]:
         command.stdout.write(
             json.dumps(

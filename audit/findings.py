@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -32,8 +33,10 @@ from django.db.models import (
 from django.db.models.functions import Concat, Lower
 from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from aliases.models import Alias
+from audit.models import AuditEntry, FindingsReport, StoredFinding
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import passwords, quota
 
@@ -769,3 +772,54 @@ def run_checks(domains: Iterable[str] | None = None, *, style: str | None = None
     findings = [finding for check in CHECKS for finding in check(ctx)]
     findings.sort(key=lambda f: (LEVELS.index(f.level), f.kind, f.domain, f.object_id))
     return Report(findings, ctx.style)
+
+
+# --- stored reports: the findings page of a large database -----------------------------------
+KEEP_REPORTS = 2  # the newest and the one before (a reader may still be paging through it)
+SAVE_BATCH = 2000
+
+
+def run_and_save(actor: str, *, style: str | None = None) -> tuple[Report, FindingsReport]:
+    """Run every check over the whole database and store the report, in one transaction."""
+    started = timezone.now()
+    last_entry = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    report = run_checks(None, style=style)
+    return report, save_report(report, actor=actor, started_at=started, last_entry=last_entry)
+
+
+def save_report(report: Report, *, actor: str, started_at, last_entry: int = 0) -> FindingsReport:
+    """Store `report` (a whole-database run) and drop the reports older than KEEP_REPORTS."""
+    with transaction.atomic():
+        stored = FindingsReport.objects.create(
+            started_at=started_at,
+            finished_at=timezone.now(),
+            actor=actor[:150],
+            style=report.style,
+            errors=report.errors,
+            warnings=report.warnings,
+            by_kind=report.by_kind(),
+            last_entry=last_entry,
+        )
+        StoredFinding.objects.bulk_create(
+            (
+                StoredFinding(
+                    report=stored,
+                    position=position,
+                    kind=f.kind,
+                    level=f.level,
+                    object_type=f.object_type,
+                    object_id=f.object_id[:255],
+                    domain=f.domain[:255],
+                    message=f.message,
+                    link=(f.link or "")[:500],
+                )
+                for position, f in enumerate(report.findings)
+            ),
+            batch_size=SAVE_BATCH,
+        )
+        kept = FindingsReport.objects.order_by("-id").values_list("id", flat=True)[:KEEP_REPORTS]
+        old = list(FindingsReport.objects.exclude(id__in=list(kept)).values_list("id", flat=True))
+        if old:
+            StoredFinding.objects.filter(report_id__in=old).delete()
+            FindingsReport.objects.filter(id__in=old).delete()
+    return stored

@@ -4,11 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from accounts.access import domain_choices
+from accounts.access import domains_for
 from audit import listing
 from audit.findings import KINDS as FINDING_KINDS
 from audit.findings import LEVELS
-from mailadmin.addresses import normalize_domain
+from mailadmin.addresses import display_domain, normalize_domain
 
 ANY = [("", "any")]
 SORT_CHOICES = [("", "mail")] + [
@@ -17,28 +17,48 @@ SORT_CHOICES = [("", "mail")] + [
     for prefix in ("", "-")
 ]
 OBJECT_TYPES = ("domain", "mailbox", "alias", "admin", "bulk")
+DOMAIN_SELECT_MAX = 50  # more domains than this: a text box, not a <select> of all of them
 
 
 class _ScopedDomainForm(forms.Form):
-    """A `domain` choice limited to the user's domains; another domain is a 404."""
+    """A `domain` filter limited to the user's domains; another domain is a 404.
 
-    domain = forms.ChoiceField(required=False)
+    A user with a few domains (a domain admin) picks one from a list; with more (a
+    superuser of 20,000 domains) types it in a text box, checked with one indexed query.
+    """
+
+    domain = forms.CharField(required=False, max_length=253, label="Domain")
 
     def __init__(self, user, data=None, **kwargs):
         super().__init__(data, **kwargs)
+        names = list(
+            domains_for(user)
+            .order_by("domain")
+            .values_list("domain", flat=True)[: DOMAIN_SELECT_MAX + 1]
+        )
+        self.domain_select = len(names) <= DOMAIN_SELECT_MAX
+        if self.domain_select:
+            self.fields["domain"] = forms.ChoiceField(
+                required=False,
+                label="Domain",
+                choices=[("", "all my domains"), *((n, display_domain(n)) for n in names)],
+            )
+        else:
+            self.fields["domain"].widget.attrs["placeholder"] = "all my domains"
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-        choices = domain_choices(user)
-        self.fields["domain"].choices = [("", "all my domains"), *choices]
-        self.allowed_domains = {name for name, _ in choices}
         wanted = (data or {}).get("domain", "").strip()
         if wanted:
             try:
                 wanted = normalize_domain(wanted)
             except ValidationError:
                 raise Http404("No such domain.") from None
-            if wanted not in self.allowed_domains:
+            if self.domain_select:
+                allowed = wanted in names
+            else:
+                allowed = domains_for(user).filter(domain=wanted).exists()
+            if not allowed:
                 raise Http404("No such domain.")
             self.data = self.data.copy()
             self.data["domain"] = wanted

@@ -1,29 +1,39 @@
 """Audit pages: alias audit (+ CSV), findings, address tracer, change history (+ CSV).
 
-Read-only: every view is a GET and fetches through the user's scope (accounts.access), so a
-domain admin sees only its domains; a filter naming another domain is a 404. Each page runs
-a fixed number of queries whatever the number of rows.
+Read-only except "Run checks now" (a superuser's POST that stores a findings report): every
+other view is a GET and fetches through the user's scope (accounts.access), so a domain
+admin sees only its domains; a filter naming another domain is a 404. Each page runs a
+fixed number of queries whatever the number of rows, and counts at most BOUND matching
+rows (mailadmin.pagination), so it stays fast on a million aliases (docs/PERFORMANCE.md).
 """
 
 import datetime
 import json
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import aliases_for, domains_for, is_superuser, staff_only
+from accounts.access import (
+    aliases_for,
+    domain_names_for,
+    domains_for,
+    is_superuser,
+    staff_only,
+    superuser_only,
+)
 from audit import listing
 from audit.csvsafe import csv_lines
-from audit.findings import KINDS, run_checks
+from audit.findings import ERROR, KINDS, WARNING, run_and_save, run_checks
 from audit.forms import AliasAuditForm, FindingsForm, HistoryForm, TraceForm
-from audit.models import AuditEntry
-from domains.models import Domain
+from audit.models import AuditEntry, FindingsReport, StoredFinding
+from audit.scale import is_large
 from mailadmin.addresses import domain_of, normalize_address
+from mailadmin.pagination import BOUND, BoundedPaginator
 from mailstack.tracer import trace as run_trace
 
 PAGE_SIZE = 50
@@ -39,7 +49,7 @@ def _query(request) -> str:
 
 
 def _page(request, items, size: int):
-    return Paginator(items, size).get_page(request.GET.get("page"))
+    return BoundedPaginator(items, size).get_page(request.GET.get("page"))
 
 
 def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
@@ -50,61 +60,102 @@ def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespon
 
 
 # --- alias audit -------------------------------------------------------------------------
-def _audited_aliases(request) -> tuple[AliasAuditForm, QuerySet]:
+def _search(q: str, *, anywhere: bool) -> Q:
+    """Substring search on a small scope; on a large one, index ranges: the start of the
+    address, of its domain or of the destination (MySQL's collation ignores case)."""
+    if anywhere:
+        return Q(mail__icontains=q) | Q(destination__icontains=q)
+    return (
+        Q(mail__istartswith=q)
+        | Q(destination__istartswith=q)
+        | Q(domain_name__istartswith=q.lstrip("@"))
+    )
+
+
+def _audited_aliases(request) -> tuple[AliasAuditForm, QuerySet, str, bool]:
+    """The filtered aliases, unsorted, with the sort asked for and the search mode."""
     form = AliasAuditForm(request.user, request.GET)
-    queryset = listing.annotate(aliases_for(request.user))
-    if domain := form.value("domain"):
+    queryset = aliases_for(request.user)
+    domain = form.value("domain")
+    if domain:
         queryset = queryset.filter(domain_name=domain)
     if state := form.value("state"):
         queryset = queryset.filter(listing.STATE_Q[state])
     if kind := form.value("kind"):
         queryset = queryset.filter(listing.KIND_Q[kind])
     queryset = listing.filter_locality(queryset, form.value("locality"))
+    anywhere = True
     if q := form.value("q").strip():
-        queryset = queryset.filter(Q(mail__icontains=q) | Q(destination__icontains=q))
-    sort = form.value("sort") or "mail"
-    field = listing.SORTS[sort.lstrip("-")]
-    order = f"-{field}" if sort.startswith("-") else field
-    return form, queryset.order_by(order, "pkid")
+        anywhere = bool(domain) or not is_large()
+        queryset = queryset.filter(_search(q, anywhere=anywhere))
+    return form, queryset, form.value("sort") or "mail", anywhere
+
+
+def _sorted(queryset: QuerySet, sort: str) -> QuerySet:
+    return listing.order(queryset, listing.SORTS[sort.lstrip("-")], sort.startswith("-"))
 
 
 @require_GET
 @staff_only
 def alias_audit(request):
-    form, queryset = _audited_aliases(request)
-    page = _page(request, queryset, PAGE_SIZE)
+    form, queryset, sort, anywhere = _audited_aliases(request)
+    paginator = BoundedPaginator(_sorted(queryset, "mail"), PAGE_SIZE)
+    sort_refused = False
+    if sort != "mail":
+        if listing.SORTS[sort.lstrip("-")] in listing.COMPUTED_SORTS and paginator.truncated:
+            sort_refused = True  # sorting a computed value would sort every matching row
+        else:
+            paginator.object_list = _sorted(queryset, sort)
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    wanted = {domain_of(d) for a in rows for d in a.destinations}
-    hosted = set(Domain.objects.filter(domain__in=wanted).values_list("domain", flat=True))
-    for alias in rows:
-        alias.marked = [(d, domain_of(d) in hosted) for d in alias.destinations]
-    return render(
-        request,
-        "audit/alias_audit.html",
-        {"form": form, "page": page, "rows": rows, "query": _query(request)},
-    )
+    listing.describe(rows)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": _query(request),
+        "sort_refused": sort_refused,
+        "prefix_search": not anywhere,
+        "bound": BOUND,
+    }
+    return render(request, "audit/alias_audit.html", context)
 
 
 @require_GET
 @staff_only
 def alias_audit_csv(request):
-    _, queryset = _audited_aliases(request)
+    _, queryset, sort, _ = _audited_aliases(request)
     rows = (
         (a["mail"], a["destination"], a["kind_value"], a["state"], a["locality"], a["domain_name"])
-        for a in queryset.values(
-            "mail", "destination", "kind_value", "state", "locality", "domain_name"
-        ).iterator(CSV_CHUNK)
+        for a in _sorted(listing.annotate(queryset), sort)
+        .values("mail", "destination", "kind_value", "state", "locality", "domain_name")
+        .iterator(CSV_CHUNK)
     )
     header = ["mail", "destination", "kind", "state", "destinations", "domain"]
     return _csv_response("aliases.csv", header, rows)
 
 
 # --- findings ------------------------------------------------------------------------------
-@require_GET
-@staff_only
-def findings(request):
-    form = FindingsForm(request.user, request.GET)
-    scope = None if is_superuser(request.user) else form.allowed_domains
+class _Summary:
+    """Totals of a stored report for what the user may see (the template's `report`)."""
+
+    def __init__(self, style: str, counts: dict[tuple[str, str], int]):
+        self.style = style
+        self.errors = sum(n for (level, _), n in counts.items() if level == ERROR)
+        self.warnings = sum(n for (level, _), n in counts.items() if level == WARNING)
+        self._by_kind: dict[str, int] = {}
+        for (_, kind), n in counts.items():
+            self._by_kind[kind] = self._by_kind.get(kind, 0) + n
+
+    def by_kind(self) -> dict[str, int]:
+        return self._by_kind
+
+
+def _live_findings(request, form: FindingsForm) -> dict:
+    """A small database: run the checks now, for the user's scope (always current)."""
+    scope = None
+    if not is_superuser(request.user):
+        scope = list(domains_for(request.user).values_list("domain", flat=True))
     if domain := form.value("domain"):
         scope = [domain]
     report = run_checks(scope)
@@ -114,18 +165,68 @@ def findings(request):
         if (not form.value("level") or f.level == form.value("level"))
         and (not form.value("kind") or f.kind == form.value("kind"))
     ]
-    counts = [(kind, KINDS[kind], n) for kind, n in sorted(report.by_kind().items())]
-    return render(
+    return {"report": report, "page": _page(request, shown, FINDINGS_PAGE_SIZE)}
+
+
+def _stored_findings(request, form: FindingsForm) -> dict:
+    """A large database: the newest stored report, limited to the user's scope."""
+    stored = FindingsReport.objects.order_by("-id").first()
+    if stored is None:
+        return {"stored": None, "report": None, "page": _page(request, [], FINDINGS_PAGE_SIZE)}
+    rows = StoredFinding.objects.filter(report=stored)
+    entries = AuditEntry.objects.filter(id__gt=stored.last_entry)
+    names = domain_names_for(request.user)
+    if names is not None:
+        rows = rows.filter(domain__in=names)
+        entries = entries.filter(domain__in=names)
+    if domain := form.value("domain"):
+        rows = rows.filter(domain=domain)
+        entries = entries.filter(domain=domain)
+    if names is None and not form.value("domain"):
+        report = _Summary(stored.style, {})
+        report.errors, report.warnings = stored.errors, stored.warnings
+        report._by_kind = dict(stored.by_kind)
+    else:
+        counts = rows.order_by().values_list("level", "kind").annotate(n=Count("*"))
+        report = _Summary(stored.style, {(level, kind): n for level, kind, n in counts})
+    if level := form.value("level"):
+        rows = rows.filter(level=level)
+    if kind := form.value("kind"):
+        rows = rows.filter(kind=kind)
+    return {
+        "stored": stored,
+        "report": report,
+        "stale": entries.exists(),
+        "page": _page(request, rows.order_by("position"), FINDINGS_PAGE_SIZE),
+    }
+
+
+@require_GET
+@staff_only
+def findings(request):
+    form = FindingsForm(request.user, request.GET)
+    large = is_large()
+    context = _stored_findings(request, form) if large else _live_findings(request, form)
+    report = context["report"]
+    counts = []
+    if report is not None:
+        counts = [(kind, KINDS.get(kind, kind), n) for kind, n in sorted(report.by_kind().items())]
+    context.update(form=form, counts=counts, query=_query(request), large=large)
+    return render(request, "audit/findings.html", context)
+
+
+@require_POST
+@superuser_only
+def findings_run(request):
+    """Run every check over the whole database now and store the report (a large database
+    shows the stored report; `mail check --save` does the same from cron)."""
+    report, stored = run_and_save(request.user.get_username())
+    seconds = (stored.finished_at - stored.started_at).total_seconds()
+    messages.success(
         request,
-        "audit/findings.html",
-        {
-            "form": form,
-            "report": report,
-            "page": _page(request, shown, FINDINGS_PAGE_SIZE),
-            "counts": counts,
-            "query": _query(request),
-        },
+        f"Checks run in {seconds:.1f} s: {report.errors} error(s), {report.warnings} warning(s).",
     )
+    return redirect("audit:findings")
 
 
 # --- address tracer ------------------------------------------------------------------------
@@ -199,16 +300,17 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def _history(request) -> tuple[HistoryForm, QuerySet]:
     form = HistoryForm(request.user, request.GET)
     queryset = AuditEntry.objects.all()
-    if not is_superuser(request.user):
-        queryset = queryset.filter(domain__in=sorted(form.allowed_domains))
+    if (names := domain_names_for(request.user)) is not None:
+        queryset = queryset.filter(domain__in=names)
     if domain := form.value("domain"):
         queryset = queryset.filter(domain=domain)
+    # Prefix matches: index ranges on `actor` and `object_id`.
     if actor := form.value("actor").strip():
-        queryset = queryset.filter(actor__icontains=actor)
+        queryset = queryset.filter(actor__istartswith=actor)
     if object_type := form.value("object_type"):
         queryset = queryset.filter(object_type=object_type)
     if object_id := form.value("object_id").strip():
-        queryset = queryset.filter(object_id__icontains=object_id)
+        queryset = queryset.filter(object_id__istartswith=object_id)
     if since := form.value("since"):
         queryset = queryset.filter(at__gte=_day_start(since))
     if until := form.value("until"):

@@ -129,6 +129,7 @@ ROUTES = [
     Route("audit:aliases", "/audit/?domain=example.org", scoped=True),
     Route("audit:aliases_csv", "/audit/aliases.csv?domain=example.org", scoped=True),
     Route("audit:findings", "/audit/findings/?domain=example.org", scoped=True),
+    Route("audit:findings_run", "/audit/findings/run/", {}, get=False, who="superuser"),
     Route("audit:trace", "/audit/trace/?address=john@example.org", scoped=True),
     Route("audit:history", "/audit/history/?domain=example.org", scoped=True),
     Route("audit:history_csv", "/audit/history.csv?domain=example.org", scoped=True),
