@@ -46,6 +46,7 @@ LEVELS = (ERROR, WARNING)
 STREAM_CHUNK = 2000
 MAX_ROUTE_HOPS = 50  # domain-alias rewrites followed per destination
 MAX_EXAMPLES = 5
+CASE_LOOKUP_BATCH = 1000
 
 KINDS = {
     "dead-end": "Destinations that go nowhere",
@@ -630,53 +631,61 @@ _CASE_TABLES: list[tuple[type, str, str, str]] = [
 
 
 def check_case(ctx: CheckContext) -> list[Finding]:
-    """Rows that differ only by case (ambiguous lookups), and rows stored with capitals."""
+    """Rows that differ only by case (ambiguous lookups), and rows stored with capitals.
+
+    Two rows that differ only by case include one with capitals, so both findings start from
+    the rows with capitals (a scan without sorting or grouping); their lower-case twins are
+    then looked up by value (an index lookup; case-insensitive on MySQL).
+    """
     findings = []
+    scope = None if ctx.domains is None else {name.lower() for name in ctx.domains}
     for model, column, scope_field, what in _CASE_TABLES:
-        base = ctx.scoped(model.objects.order_by(), scope_field)
-        duplicated = (
+        members = dict(
             model.objects.order_by()
-            .values(lowered=Lower(column))
-            .annotate(n=Count("*"))
-            .filter(n__gt=1)
-            .values("lowered")
-        )
-        groups: dict[str, list[str]] = {}
-        rows = base.alias(lowered=Lower(column)).filter(lowered__in=duplicated)
-        for (value,) in rows.values_list(column).iterator(STREAM_CHUNK):
-            groups.setdefault(value.lower(), []).append(value)
-        for key, values in sorted(groups.items()):
-            findings.append(
-                _case_finding(
-                    what,
-                    ERROR,
-                    sorted(values)[0],
-                    key,
-                    f"{len(values)} {what} rows "
-                    f"differ only by case: {', '.join(sorted(values))}. Lookups may find either.",
-                )
-            )
-        capitals = (
-            base.alias(stored=_Binary(F(column)), lowered=_Binary(Lower(column)))
+            .alias(stored=_Binary(F(column)), lowered=_Binary(Lower(column)))
             .exclude(stored=F("lowered"))
-            .exclude(**{f"{column}__in": [v for vs in groups.values() for v in vs]})
-            .values_list(column, flat=True)
+            .values_list(column, scope_field)
+            .iterator(STREAM_CHUNK)
         )
-        examples, n = [], 0
-        for value in capitals.iterator(STREAM_CHUNK):
-            n += 1
-            if len(examples) < MAX_EXAMPLES:
-                examples.append(value)
-        if n:
+        capitals = list(members)
+        keys = sorted({value.lower() for value in capitals})
+        for start in range(0, len(keys), CASE_LOOKUP_BATCH):
+            batch = keys[start : start + CASE_LOOKUP_BATCH]
+            twins = model.objects.order_by().filter(**{f"{column}__in": batch})
+            members.update(twins.values_list(column, scope_field))
+        groups: dict[str, list[str]] = {}
+        for value in members:
+            groups.setdefault(value.lower(), []).append(value)
+        visible = {v for v, name in members.items() if scope is None or name.lower() in scope}
+        duplicated = set()
+        for key, values in sorted(groups.items()):
+            if len(values) < 2:
+                continue
+            duplicated.update(values)
+            values = sorted(v for v in values if v in visible)
+            if values:
+                findings.append(
+                    _case_finding(
+                        what,
+                        ERROR,
+                        values[0],
+                        key,
+                        f"{len(values)} {what} rows differ only by case: {', '.join(values)}. "
+                        "Lookups may find either.",
+                    )
+                )
+        stored = [v for v in capitals if v not in duplicated and v in visible]
+        if stored:
+            examples = stored[:MAX_EXAMPLES]
             findings.append(
                 _case_finding(
                     what,
                     WARNING,
                     examples[0],
                     examples[0].lower(),
-                    f"{n} {what} row(s) stored with capitals (e.g. {', '.join(examples)}): the "
-                    "mail servers look addresses up in lower case, which only a case-"
-                    "insensitive collation matches.",
+                    f"{len(stored)} {what} row(s) stored with capitals "
+                    f"(e.g. {', '.join(examples)}): the mail servers look addresses up in lower "
+                    "case, which only a case-insensitive collation matches.",
                 )
             )
     return findings
