@@ -32,7 +32,21 @@ PRODUCTS = ("postfix", "courier", "dovecot", "grants")
 DEFAULT_DB_USER = "mailserver"
 # The columns of `users` the servers read; `clear` (plain-text passwords in the guide's
 # schema) and the panel's own tables stay out of the mail servers' reach.
-USER_COLUMNS = ("id", "name", "uid", "gid", "home", "maildir", "enabled", "crypt", "quota")
+USER_COLUMNS = (
+    "id",
+    "name",
+    "uid",
+    "gid",
+    "home",
+    "maildir",
+    "enabled",
+    "crypt",
+    "quota",
+    "domain_name",
+)
+# A mailbox logs in while it and its domain are enabled (domain_name: the panel's indexed
+# column derived from users.id).
+LOGIN_ALLOWED = "enabled = 1 AND domain_name IN (SELECT domain FROM domains WHERE enabled = 1)"
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9._~+=/:@!^*,-]+$")
 
 
@@ -190,10 +204,11 @@ def dovecot_queries(version: str) -> dict[str, str]:
         fields += f"uid, gid, {size} AS quota_storage_size, {count} AS quota_message_count"
     return {
         "password_query": (
-            f"SELECT id AS user, crypt AS password FROM users WHERE id = {user} AND enabled = 1"  # noqa: S608 - config text, not a query we run
+            "SELECT id AS user, crypt AS password FROM users"  # noqa: S608 - config text
+            f" WHERE id = {user} AND {LOGIN_ALLOWED}"
         ),
-        "user_query": f"SELECT {fields} FROM users WHERE id = {user} AND enabled = 1",  # noqa: S608
-        "iterate_query": "SELECT id AS user FROM users WHERE enabled = 1",
+        "user_query": f"SELECT {fields} FROM users WHERE id = {user} AND {LOGIN_ALLOWED}",  # noqa: S608
+        "iterate_query": f"SELECT id AS user FROM users WHERE {LOGIN_ALLOWED}",  # noqa: S608
     }
 
 
@@ -240,6 +255,7 @@ def context(target: Target) -> dict:
         "postfix_hosts": hosts,
         "virtual_alias_maps": ", ".join(f"mysql:{target.postfix_dir}/{m}" for m in maps),
         "grant_statements": grant_statements(target),
+        "login_allowed": LOGIN_ALLOWED,
         **dovecot_queries(target.dovecot_version),
     }
 

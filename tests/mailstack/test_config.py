@@ -66,7 +66,10 @@ def test_courier_authmysqlrc_keeps_its_version_line_and_marker():
     assert setting(text, "MYSQL_CRYPT_PWFIELD") == "crypt"
     assert setting(text, "MYSQL_MAILDIR_FIELD") == "concat(home,'/',maildir)"
     assert setting(text, "MYSQL_QUOTA_FIELD") == "quota"
-    assert setting(text, "MYSQL_WHERE_CLAUSE") == "enabled=1"
+    # the guide's enabled=1, and (since a disabled domain must not log in) its domain enabled
+    assert setting(text, "MYSQL_WHERE_CLAUSE") == (
+        "enabled = 1 AND domain_name IN (SELECT domain FROM domains WHERE enabled = 1)"
+    )
     assert setting(text, "MYSQL_SERVER") == "127.0.0.1"
     assert "MYSQL_CLEAR_PWFIELD" not in text
 

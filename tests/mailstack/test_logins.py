@@ -130,3 +130,13 @@ def test_a_quota_changed_by_the_panel_reaches_both(data):
     services.update_mailbox("sam@login.test", actor=ACTOR, quota_text="1G")
     assert data.courier_auth("sam@login.test", PASSWORD).fields["Quota"] == "1073741824S"
     assert data.dovecot_user("sam@login.test")["quota_rule"] == "*:bytes=1073741824"
+
+
+def test_a_mailbox_of_a_disabled_domain_cannot_log_in(data):
+    mail("domain", "add", "off.test")
+    mail("mailbox", "add", "uma@off.test", "--password-stdin", password=PASSWORD)
+    assert both(data, "uma@off.test", PASSWORD) == (True, True)
+    mail("domain", "disable", "off.test")
+    assert both(data, "uma@off.test", PASSWORD) == (False, False)
+    mail("domain", "enable", "off.test")
+    assert both(data, "uma@off.test", PASSWORD) == (True, True)
