@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
+from django.views.decorators.debug import sensitive_variables
 
 from audit.services import Actor
 from domains import services
@@ -42,6 +43,7 @@ def _dummy_hash(rounds: int) -> str:
     return passwords.hash_password(get_random_string(24))
 
 
+@sensitive_variables()
 def verify_dummy(password: str) -> None:
     """Spend what a real check costs, for addresses without a usable hash."""
     passwords.verify_password(password or "-", _dummy_hash(settings.MAILADMIN_CRYPT_ROUNDS))
@@ -54,6 +56,7 @@ def _normalize(address: str) -> str:
         return (address or "").strip().lower()
 
 
+@sensitive_variables()
 def authenticate(address: str, password: str, *, ip: str | None = None) -> Mailbox | None:
     """The mailbox when the address and password let its owner in, else None.
 
@@ -82,6 +85,7 @@ def authenticate(address: str, password: str, *, ip: str | None = None) -> Mailb
     return mailbox
 
 
+@sensitive_variables()
 @transaction.atomic
 def change_password(address: str, current: str, new: str, *, actor: Actor) -> Mailbox:
     """The owner's own change: honours the postmaster's lock and checks the current password."""

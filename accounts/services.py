@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import DomainAssignment
 from audit.services import Actor, record
@@ -47,12 +48,14 @@ def _assign(user: User, domains: list[Domain]) -> None:
     )
 
 
+@sensitive_variables()
 def validate_admin_password(password: str, user: User) -> None:
     if not password:
         raise ValidationError("A password cannot be empty.", code="empty_password")
     password_validation.validate_password(password, user)
 
 
+@sensitive_variables()
 @transaction.atomic
 def create_domain_admin(
     username: str, password: str, *, actor: Actor, email: str = "", domains: list[Domain]
@@ -86,6 +89,7 @@ def update_domain_admin(
     return user
 
 
+@sensitive_variables()
 @transaction.atomic
 def set_admin_password(pk: int, password: str, *, actor: Actor) -> User:
     user = get_domain_admin(pk, for_update=True)

@@ -16,6 +16,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from aliases.models import Alias
 from audit.services import Actor, record
@@ -164,6 +165,7 @@ def remove_domain(name: str, *, actor: Actor) -> Removed:
     return removed
 
 
+@sensitive_variables()
 def validate_mail_password(password: str, address: str, name: str = "") -> None:
     """Django's password validators, with the address and name as the similar attributes."""
     if not password:
@@ -172,6 +174,7 @@ def validate_mail_password(password: str, address: str, name: str = "") -> None:
     password_validation.validate_password(password, owner)
 
 
+@sensitive_variables()
 def _set_password_fields(mailbox: Mailbox, password: str) -> None:
     validate_mail_password(password, mailbox.address, mailbox.name)
     mailbox.crypt = passwords.hash_password(password)
@@ -210,6 +213,7 @@ def new_mailbox_row(
     )
 
 
+@sensitive_variables()
 @transaction.atomic
 def create_mailbox(
     address: str,
@@ -284,6 +288,7 @@ def update_mailbox(
     return mailbox
 
 
+@sensitive_variables()
 @transaction.atomic
 def set_mailbox_password(
     address: str, password: str, *, actor: Actor, message: str = "password set"
@@ -356,6 +361,7 @@ def remove_mailbox(address: str, *, actor: Actor) -> Removed:
     return Removed(mailboxes=1, aliases=removed_aliases, destinations_dropped=dropped)
 
 
+@sensitive_variables()
 @transaction.atomic
 def upgrade_mailbox_hash(address: str, password: str, *, actor: Actor) -> bool:
     """Rewrite a legacy hash with the strong scheme after its owner proved the password.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from passlib.context import CryptContext
 
 SCHEMES = ["sha512_crypt", "sha256_crypt", "bcrypt", "md5_crypt", "des_crypt"]
@@ -40,6 +41,7 @@ class Verification:
         return self.correct
 
 
+@sensitive_variables()
 def hash_password(password: str) -> str:
     if not password:
         raise ValueError("a mail password cannot be empty")
@@ -67,6 +69,7 @@ def is_known_hash(crypt: str) -> bool:
     return scheme_of(crypt) is not None
 
 
+@sensitive_variables()
 def verify_password(password: str, crypt: str) -> Verification:
     """Check a password against a stored crypt string; fail closed on anything odd."""
     if not password or not crypt or scheme_of(crypt) is None:

@@ -299,3 +299,29 @@ def test_the_axes_log_masks_the_username(superuser, caplog):
     Client().post("/login/", {"username": "root", "password": PASSWORD + "x"})
     assert "AXES" in caplog.text
     assert 'username: "root"' not in caplog.text
+
+
+def test_error_reports_hide_passwords_in_service_frames(db, settings, monkeypatch):
+    """Error e-mails and logged reports (DEBUG off) show no password from any frame."""
+    import sys
+
+    from django.views.debug import ExceptionReporter
+
+    from aliases.models import Alias
+    from audit.services import Actor
+    from domains import services
+
+    settings.DEBUG = False
+    services.create_domain("leak.example", actor=Actor("t"))
+    secret = "Leaky-Frame-Secret-91"
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Alias.objects, "create", fail)
+    try:
+        services.create_mailbox("a@leak.example", secret, actor=Actor("t"))
+    except RuntimeError:
+        report = ExceptionReporter(None, *sys.exc_info()).get_traceback_text()
+    assert "boom" in report
+    assert secret not in report
