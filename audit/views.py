@@ -139,13 +139,19 @@ def alias_audit_csv(request):
 class _Summary:
     """Totals of a stored report for what the user may see (the template's `report`)."""
 
-    def __init__(self, style: str, counts: dict[tuple[str, str], int]):
-        self.style = style
-        self.errors = sum(n for (level, _), n in counts.items() if level == ERROR)
-        self.warnings = sum(n for (level, _), n in counts.items() if level == WARNING)
-        self._by_kind: dict[str, int] = {}
-        for (_, kind), n in counts.items():
-            self._by_kind[kind] = self._by_kind.get(kind, 0) + n
+    def __init__(self, style: str, errors: int, warnings: int, by_kind: dict[str, int]):
+        self.style, self.errors, self.warnings = style, errors, warnings
+        self._by_kind = by_kind
+
+    @classmethod
+    def of_rows(cls, style: str, counts) -> "_Summary":
+        """From (level, kind, n) rows."""
+        totals = {ERROR: 0, WARNING: 0}
+        by_kind: dict[str, int] = {}
+        for level, kind, n in counts:
+            totals[level] = totals.get(level, 0) + n
+            by_kind[kind] = by_kind.get(kind, 0) + n
+        return cls(style, totals[ERROR], totals[WARNING], by_kind)
 
     def by_kind(self) -> dict[str, int]:
         return self._by_kind
@@ -182,13 +188,11 @@ def _stored_findings(request, form: FindingsForm) -> dict:
     if domain := form.value("domain"):
         rows = rows.filter(domain=domain)
         entries = entries.filter(domain=domain)
-    if names is None and not form.value("domain"):
-        report = _Summary(stored.style, {})
-        report.errors, report.warnings = stored.errors, stored.warnings
-        report._by_kind = dict(stored.by_kind)
+    if names is None and not form.value("domain"):  # everything: the totals stored with it
+        report = _Summary(stored.style, stored.errors, stored.warnings, dict(stored.by_kind))
     else:
         counts = rows.order_by().values_list("level", "kind").annotate(n=Count("*"))
-        report = _Summary(stored.style, {(level, kind): n for level, kind, n in counts})
+        report = _Summary.of_rows(stored.style, counts)
     if level := form.value("level"):
         rows = rows.filter(level=level)
     if kind := form.value("kind"):
