@@ -92,10 +92,15 @@ class Trace:
 
 
 class _Tables:
-    """Cached reads of the three tables, as Postfix's maps see them."""
+    """Cached reads of the three tables, as Postfix's maps see them. `overrides` (alias
+    source → destination string) are enabled rows read before the database: a row that
+    is not saved yet, or replaces the saved one."""
 
-    def __init__(self):
+    def __init__(self, overrides: dict[str, str] | None = None):
         self.aliases: dict[str, Alias | None] = {}
+        for mail, destination in (overrides or {}).items():
+            mail = mail.strip().lower()
+            self.aliases[mail] = Alias(mail=mail, destination=destination, enabled=True)
         self.domains: dict[str, Domain | None] = {}
         self.mailboxes: dict[str, Mailbox | None] = {}
 
@@ -147,10 +152,10 @@ def _is_domain_alias(alias: Alias) -> bool:
 
 
 class _Tracer:
-    def __init__(self, style: str, mail_base: str):
+    def __init__(self, style: str, mail_base: str, overrides: dict[str, str] | None = None):
         self.style = style
         self.mail_base = mail_base.rstrip("/")
-        self.t = _Tables()
+        self.t = _Tables(overrides)
         self.steps: list[Step] = []
         self.warnings: list[str] = []
         self._explained: set[str] = set()
@@ -258,6 +263,18 @@ class _Tracer:
         been_here: set[str] = set()
         i = 0
         while i < len(argv):
+            # Checked before each address, as cleanup does: an alias loop that fans out
+            # reaches the nesting limit first.
+            if len(argv) > EXPANSION_LIMIT:
+                self.steps.append(
+                    Step(
+                        "limit",
+                        argv[i],
+                        f"more than {EXPANSION_LIMIT} "
+                        "recipients: Postfix refuses the message (4.6.0)",
+                    )
+                )
+                return [], "4.6.0 Alias expansion error (too many recipients)"
             chain = [argv[i]]
             count = 0
             while True:
@@ -282,16 +299,6 @@ class _Tracer:
                 argv.extend(result[1:])
                 if current in result:
                     been_here.add(current)
-                if len(argv) > EXPANSION_LIMIT:
-                    self.steps.append(
-                        Step(
-                            "limit",
-                            current,
-                            f"more than {EXPANSION_LIMIT} "
-                            "recipients: Postfix refuses the message (4.6.0)",
-                        )
-                    )
-                    return [], "4.6.0 Alias expansion error (too many recipients)"
                 chain.append(result[0])
                 count += 1
             i += 1
@@ -380,15 +387,23 @@ class _Tracer:
         return 550, "5.1.1 User unknown in virtual mailbox table", True
 
 
-def trace(address: str, *, style: str | None = None, mail_base: str | None = None) -> Trace:
+def trace(
+    address: str,
+    *,
+    style: str | None = None,
+    mail_base: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> Trace:
     """Trace `address` (case-insensitive) through the alias map style `style`
     (default: MAILADMIN_ALIAS_STYLE) with virtual_mailbox_base `mail_base`
-    (default: MAILADMIN_MAIL_HOME)."""
+    (default: MAILADMIN_MAIL_HOME). `overrides` maps alias sources to destination
+    strings ('a@x.org,b@y.org') taken as enabled rows instead of the database's: what
+    the mail would do once a proposed alias is saved."""
     style = style or alias_style()
     if style not in STYLES:
         raise ValueError(f"unknown alias map style {style!r}")
     address = address.strip().lower()
-    tracer = _Tracer(style, mail_base or settings.MAILADMIN_MAIL_HOME)
+    tracer = _Tracer(style, mail_base or settings.MAILADMIN_MAIL_HOME, overrides)
     code, text, hosted = tracer.rcpt(address)
     final, deferred = tracer.expand(address)
     expansion = (
