@@ -49,6 +49,14 @@ def alias_warnings(source: str, destinations: list[str]) -> list[str]:
         f"{dest} is a local address with no mailbox and no alias: mail to it will bounce."
         for dest in _dead_ends(source, locals_, expansion)
     ]
+    if (
+        source in destinations
+        and not source.startswith("@")
+        and not Mailbox.objects.filter(address=source).exists()
+    ):
+        warnings.append(
+            f"{source} lists itself as a destination but is not a mailbox: that copy will bounce."
+        )
     if any(step.kind == "loop" for step in result.steps):
         warnings.append(
             f"Mail for {source} would loop: its destinations lead back to it. Postfix "

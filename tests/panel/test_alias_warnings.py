@@ -16,6 +16,10 @@ def dead_end(address: str) -> str:
     return f"{address} is a local address with no mailbox and no alias: mail to it will bounce."
 
 
+def not_a_mailbox(source: str) -> str:
+    return f"{source} lists itself as a destination but is not a mailbox: that copy will bounce."
+
+
 def loop(source: str) -> str:
     return (
         f"Mail for {source} would loop: its destinations lead back to it. Postfix bounces "
@@ -60,8 +64,10 @@ def world(db):
         ([("g@d.org", "x@gmail.com", False)], "a@d.org", ["g@d.org"], []),
         ([("@e.org", "m@e.org", False)], "a@d.org", ["g@e.org"], []),
         ([("@e.org", "m@e.org", True)], "a@d.org", ["g@e.org"], []),
-        # keeping a copy: the source itself is not a dead end
-        ([], "a@d.org", ["a@d.org", "x@gmail.com"], []),
+        # keeping a copy: the source itself is not a dead end, but without a mailbox the
+        # copy bounces (a@d.org is no mailbox here)
+        ([], "a@d.org", ["a@d.org", "x@gmail.com"], [not_a_mailbox("a@d.org")]),
+        ([], "m@d.org", ["m@d.org", "x@gmail.com"], []),
         # a new catch-all, or one replaced, onto an address with no mailbox
         ([], "@e.org", ["ghost@e.org"], [dead_end("ghost@e.org")]),
         ([("@e.org", "m@e.org", True)], "@e.org", ["ghost@e.org"], [dead_end("ghost@e.org")]),
@@ -121,7 +127,9 @@ def test_a_domain_alias_loop(world):
 def test_what_postfix_does_not_call_a_loop(world, rows, source, destinations):
     for mail, destination, enabled in rows:
         row(mail, destination, enabled=enabled)
-    assert alias_warnings(source, destinations) == []
+    # no loop; a source that lists itself without being a mailbox is a dead end of its own
+    expected = [not_a_mailbox(source)] if source in destinations else []
+    assert alias_warnings(source, destinations) == expected
 
 
 def test_a_long_chain_is_not_a_loop(world):
@@ -142,3 +150,11 @@ def test_the_queries_stay_bounded(world, django_assert_max_num_queries):
         row(address, "a@d.org")
     with django_assert_max_num_queries(60):
         assert alias_warnings("a@d.org", fan_out) == [loop("a@d.org")]
+
+
+def test_an_address_listing_itself_without_a_mailbox_is_warned(world):
+    assert alias_warnings("x@d.org", ["x@d.org", "m@e.org"]) == [not_a_mailbox("x@d.org")]
+
+
+def test_a_mailbox_keeping_a_local_copy_is_not_warned(world):
+    assert alias_warnings("m@d.org", ["m@d.org", "m@e.org"]) == []
