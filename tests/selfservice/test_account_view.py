@@ -81,3 +81,8 @@ def test_the_page_is_read_only(mailbox_client):
     body = mailbox_client.get("/account/").content.decode()
     assert body.count("<form") == 1  # the log-out button, nothing to edit
     assert 'action="/account/logout/"' in body
+
+
+def test_the_brand_link_of_self_service_pages_stays_in_self_service(client, db):
+    html = client.get("/account/login/").content.decode()
+    assert '<a class="navbar-brand" href="/account/">' in html
