@@ -65,22 +65,39 @@ def _search_terms(text: str) -> list[str]:
     return [text] if converted == text.lower() else [text, converted]
 
 
-def search_condition(model, fields: list[str], text: str) -> Q:
+def search_branches(model, fields: list[str], text: str) -> list[Q]:
     """Rows whose `fields` start with the text (or its punycode form), or whose domain does.
 
     Prefix matches are index ranges (MySQL's collation makes LIKE 'x%' case-insensitive);
     a substring search would scan every row of a million-row table.
     """
-    condition = Q()
+    branches = []
     has_domain = any(f.name == "domain_name" for f in model._meta.get_fields())
     for term in _search_terms(text):
-        for field in fields:
-            condition |= Q(**{f"{field}__istartswith": term})
+        branches += [Q(**{f"{field}__istartswith": term}) for field in fields]
         if has_domain and term.startswith("@"):
-            condition |= Q(domain_name__istartswith=term[1:])
+            branches.append(Q(domain_name__istartswith=term[1:]))
         elif has_domain and "@" not in term:
-            condition |= Q(domain_name__istartswith=term)
-    return condition
+            branches.append(Q(domain_name__istartswith=term))
+    return branches
+
+
+def search_matches(queryset: QuerySet, fields: list[str], text: str) -> QuerySet:
+    """`queryset` narrowed to the rows a search matches.
+
+    Several prefix ranges OR-ed together make MariaDB merge and sort every matching row id
+    (40 ms for 20,000 matches); so each range is first probed (one index lookup each) and
+    only those that match anything are kept: usually one, read straight off its index.
+    """
+    matching = [
+        b for b in search_branches(queryset.model, fields, text) if queryset.filter(b).exists()
+    ]
+    if not matching:
+        return queryset.none()
+    condition = Q()
+    for branch in matching:
+        condition |= branch
+    return queryset.filter(condition)
 
 
 @dataclass
@@ -112,7 +129,7 @@ def paginate(
     """
     q = request.GET.get(prefix + "q", "").strip()[:200]
     if q:
-        queryset = queryset.filter(search_condition(queryset.model, search, q))
+        queryset = search_matches(queryset, search, q)
     sort = request.GET.get(prefix + "sort", default_sort)
     field = sorts.get(sort.removeprefix("-"))
     if field is None:
