@@ -40,3 +40,31 @@ def guide_data(db):
     from domains.demo import load_guide_example
 
     load_guide_example(ACTOR)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright never downloads a browser here
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A headless Chromium page for the browser tests (marker `browser`)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # body stay synchronous. monkeypatch restores the variable afterwards.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()

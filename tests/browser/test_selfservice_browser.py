@@ -1,8 +1,6 @@
 """An end user's journey in headless Debian Chromium: log in, change the password, log out,
 log in with the new password."""
 
-import os
-
 import pytest
 from django.core.cache import cache
 
@@ -12,34 +10,9 @@ from mailadmin import passwords
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ADDRESS = "julia@example.org"
 OLD = "Julia-first-pass-1"
 NEW = "Julia-second-pass-2"
-
-
-@pytest.fixture
-def selfservice_page():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
-    # test body are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 @pytest.fixture
@@ -56,10 +29,8 @@ def _log_in(page, base: str, password: str) -> None:
     page.click("button[type=submit]:has-text('Log in')")
 
 
-def test_an_end_user_changes_the_password_and_logs_in_with_the_new_one(
-    live_server, julia, selfservice_page
-):
-    page = selfservice_page
+def test_an_end_user_changes_the_password_and_logs_in_with_the_new_one(live_server, julia, page):
+    page = page
     _log_in(page, live_server.url, OLD)
     page.wait_for_url(f"{live_server.url}/account/")
     assert page.locator("h1").inner_text() == ADDRESS
