@@ -5,6 +5,11 @@ from django.db import models
 from domains.models import domain_part
 
 
+def split_destinations(destination: str) -> list[str]:
+    """The addresses of a comma-separated `aliases.destination`, as Postfix reads them."""
+    return [d.strip() for d in destination.split(",") if d.strip()]
+
+
 class AliasKind(models.TextChoices):
     SELF = "self", "self-alias"
     FORWARD = "forward", "forward"
@@ -44,7 +49,7 @@ class Alias(models.Model):
 
     @property
     def destinations(self) -> list[str]:
-        return [d.strip() for d in self.destination.split(",") if d.strip()]
+        return split_destinations(self.destination)
 
     @property
     def kind(self) -> AliasKind:

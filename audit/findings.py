@@ -35,10 +35,11 @@ from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aliases.models import Alias
+from aliases.models import Alias, split_destinations
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import passwords, quota
+from mailadmin.addresses import domain_of
 
 ERROR = "error"
 WARNING = "warning"
@@ -104,12 +105,12 @@ class Finding:
 
 
 def _alias_finding(kind: str, level: str, mail: str, message: str) -> Finding:
-    return Finding(kind, level, "alias", mail, _domain_of(mail), message, "aliases:edit", (mail,))
+    return Finding(kind, level, "alias", mail, domain_of(mail), message, "aliases:edit", (mail,))
 
 
 def _mailbox_finding(kind: str, level: str, address: str, message: str, *, page="") -> Finding:
     url = f"domains:mailbox_{page}" if page else "domains:mailbox"
-    return Finding(kind, level, "mailbox", address, _domain_of(address), message, url, (address,))
+    return Finding(kind, level, "mailbox", address, domain_of(address), message, url, (address,))
 
 
 def _domain_finding(kind: str, level: str, name: str, message: str, **link) -> Finding:
@@ -118,16 +119,8 @@ def _domain_finding(kind: str, level: str, name: str, message: str, **link) -> F
     return Finding(kind, level, "domain", name, name, message, url_name, url_args, **link)
 
 
-def _domain_of(address: str) -> str:
-    return address.rpartition("@")[2]
-
-
 def _local_part(address: str) -> str:
     return address.rpartition("@")[0]
-
-
-def _split(destination: str) -> list[str]:
-    return [d.strip() for d in destination.split(",") if d.strip()]
 
 
 class _Binary(Func):
@@ -151,10 +144,10 @@ class Routes:
     mailboxes: dict[str, bool] = field(default_factory=dict)  # mailboxes among `wanted`
 
     def is_local(self, address: str) -> bool:
-        return _domain_of(address) in self.domains
+        return domain_of(address) in self.domains
 
     def is_hosted(self, address: str) -> bool:
-        return self.domains.get(_domain_of(address), False)
+        return self.domains.get(domain_of(address), False)
 
     def rewrites(self, address: str) -> list[str]:
         """`address` and what domain aliases rewrite it to, in order (stops on a cycle)."""
@@ -163,7 +156,7 @@ class Routes:
             current = chain[-1]
             if current in self.forwards or current in self.known_aliases:
                 break
-            row = self.domain_rows.get(_domain_of(current))
+            row = self.domain_rows.get(domain_of(current))
             if not row or not row[0].startswith("@"):
                 break
             rewritten = _local_part(current) + row[0]
@@ -182,7 +175,7 @@ def load_routes() -> Routes:
         .iterator(STREAM_CHUNK)
     }
     domain_rows = {
-        mail[1:]: _split(destination)
+        mail[1:]: split_destinations(destination)
         for mail, destination in Alias.objects.filter(enabled=True, mail__startswith="@")
         .order_by()
         .values_list("mail", "destination")
@@ -198,7 +191,7 @@ def load_routes() -> Routes:
         .order_by()
     )
     for mail, destination in rows.iterator(STREAM_CHUNK):
-        targets = _split(destination)
+        targets = split_destinations(destination)
         local = [t for t in targets if not t.startswith("@") and routes.is_local(t)]
         if local:
             routes.forwards[mail] = targets
@@ -258,7 +251,7 @@ def alias_style() -> str:
 def _why_dead(routes: Routes, source: str, target: str) -> tuple[str, str] | None:
     """(level, reason) when mail from `source` to local `target` cannot be delivered."""
     for address in routes.rewrites(target):
-        name = _domain_of(address)
+        name = domain_of(address)
         if name not in routes.domains:
             return None  # rewritten to a domain hosted elsewhere
         if not routes.domains[name]:
@@ -286,7 +279,7 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
     sources = [(m, t) for m, t in routes.forwards.items()]
     sources += [("@" + d, t) for d, t in routes.domain_rows.items() if not t[0].startswith("@")]
     for mail, targets in sources:
-        if not ctx.in_scope(_domain_of(mail)):
+        if not ctx.in_scope(domain_of(mail)):
             continue
         for target in targets:
             if not routes.is_local(target):
@@ -353,12 +346,12 @@ def _next_rows(routes: Routes, source: str, targets: list[str]) -> list[str]:
                 break
             if address in routes.known_aliases:
                 break
-            row = routes.domain_rows.get(_domain_of(address))
+            row = routes.domain_rows.get(domain_of(address))
             if row is None:
                 break
             if not row[0].startswith("@"):
                 if address not in row:  # a catch-all listing the address stops at its mailbox
-                    result.append("@" + _domain_of(address))
+                    result.append("@" + domain_of(address))
                 break
     return result
 
@@ -408,7 +401,7 @@ def check_loops(ctx: CheckContext) -> list[Finding]:
             graph["@" + name] = nxt
     findings = []
     for cycle in _cycles(graph):
-        in_scope = [n for n in cycle if ctx.in_scope(_domain_of(n))]
+        in_scope = [n for n in cycle if ctx.in_scope(domain_of(n))]
         if not in_scope:
             continue
         start = cycle.index(min(cycle))
@@ -694,7 +687,7 @@ def check_case(ctx: CheckContext) -> list[Finding]:
 def _case_finding(what: str, level: str, value: str, key: str, message: str) -> Finding:
     if what == "domain":
         return _domain_finding("case", level, value, message, url_name="domains:list", url_args=())
-    name = _domain_of(key)
+    name = domain_of(key)
     url = "aliases:list" if what == "alias" else "domains:mailbox_list"
     query = f"q={re.sub(r'[^a-z0-9@._+-]', '', key)}"
     return Finding("case", level, what, value, name, message, url, (), query)

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 
-from aliases.models import Alias
+from aliases.models import Alias, split_destinations
 from domains.models import Domain, Mailbox
 from mailstack.config import STYLES, alias_style
 
@@ -240,7 +240,7 @@ class _Tracer:
         destination = alias.destination
         if destination.startswith("@"):  # Postfix keeps the local part of a @domain result
             destination = local + destination
-        results = [d.strip().lower() for d in destination.split(",") if d.strip()]
+        results = [d.lower() for d in split_destinations(destination)]
         if kind == "domain-alias":
             text = (
                 f"@{_split(address)[1]} is a domain alias of {alias.destination}: "

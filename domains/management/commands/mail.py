@@ -10,8 +10,6 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from accounts import cli as accounts_cli
 from aliases import services as alias_services
@@ -20,6 +18,7 @@ from audit import cli as audit_cli
 from audit.services import Actor
 from bulk import cli as bulk_cli
 from domains import services
+from domains.listing import count_in_domain
 from domains.models import Domain, Mailbox
 from mailadmin import quota
 from mailadmin.addresses import normalize_domain
@@ -30,17 +29,6 @@ EXTRA_NOUNS += mailstack_cli.NOUNS  # mail config, mail trace
 EXTRA_NOUNS += bulk_cli.NOUNS  # mail import, mail export
 EXTRA_NOUNS += [audit_cli]  # mail check
 EXTRA_NOUNS += [accounts_cli]  # mail admin reset-2fa|unlock
-
-
-def _count_by_domain(model) -> Subquery:
-    rows = (
-        model.objects.filter(domain_name=OuterRef("domain"))
-        .order_by()
-        .values("domain_name")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
 
 
 class Command(BaseCommand):
@@ -159,7 +147,7 @@ class Command(BaseCommand):
 
     def domain_list(self, o):
         domains = Domain.objects.annotate(
-            mailboxes=_count_by_domain(Mailbox), aliases=_count_by_domain(Alias)
+            mailboxes=count_in_domain(Mailbox), aliases=count_in_domain(Alias)
         ).order_by("domain")
         rows = [
             {
