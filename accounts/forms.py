@@ -2,11 +2,10 @@
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 
 from accounts import services
 from audit.services import Actor
-from domains.forms import ServiceForm
+from domains.forms import PasswordPairForm, ServiceForm
 from domains.models import Domain
 from mailadmin.addresses import display_domain
 
@@ -25,25 +24,14 @@ def domains_field() -> DomainsField:
     )
 
 
-class AdminPasswordForm(ServiceForm):
-    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
-    password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput)
+class AdminPasswordForm(PasswordPairForm):
     default_error_field = "password1"
 
     def password_user(self) -> User:
         raise NotImplementedError
 
-    def clean(self):
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
-        elif first and second:
-            try:
-                services.validate_admin_password(first, self.password_user())
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return data
+    def validate_password(self, password: str) -> None:
+        services.validate_admin_password(password, self.password_user())
 
 
 class AdminCreateForm(AdminPasswordForm):

@@ -131,7 +131,7 @@ class DomainEditForm(ServiceForm):
 
 
 class PasswordPairForm(ServiceForm):
-    """Two password fields checked with Django's validators (services.validate_mail_password)."""
+    """Two password fields that must agree and pass `validate_password` (Django's validators)."""
 
     password1 = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(render_value=False)
@@ -144,18 +144,22 @@ class PasswordPairForm(ServiceForm):
         """(address, name) the password must not resemble, or None when unknown yet."""
         raise NotImplementedError
 
+    def validate_password(self, password: str) -> None:
+        """Raise ValidationError for a password the validators refuse."""
+        owner = self.password_owner()
+        if owner:
+            services.validate_mail_password(password, *owner)
+
     def clean(self):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", "The two passwords differ.")
         elif first and second:
-            owner = self.password_owner()
-            if owner:
-                try:
-                    services.validate_mail_password(first, *owner)
-                except ValidationError as error:
-                    self.add_error("password1", error)
+            try:
+                self.validate_password(first)
+            except ValidationError as error:
+                self.add_error("password1", error)
         return data
 
 
