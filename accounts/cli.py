@@ -8,8 +8,10 @@
 from axes.utils import reset
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from accounts import twofactor
+from audit.services import record
 
 NOUN = "admin"
 
@@ -39,5 +41,13 @@ def run(command, options: dict) -> None:
         )
         command.ok(f"Removed {removed} authenticator(s) of {user.get_username()}.")
     else:
-        attempts = reset(username=user.get_username())
+        with transaction.atomic():
+            attempts = reset(username=user.get_username())
+            record(
+                command.actor,
+                "unlock",
+                "admin",
+                user.get_username(),
+                message=f"login lock lifted ({attempts} failed attempt(s) forgotten)",
+            )
         command.ok(f"Unlocked {user.get_username()} ({attempts} failed attempt(s) forgotten).")

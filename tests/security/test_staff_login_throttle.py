@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from tests.security.conftest import PASSWORD
 
 LOGIN = "/login/"
@@ -79,6 +80,9 @@ def test_a_superuser_unlocks_an_account_from_the_command_line(admin_a, settings,
     call_command("mail", "admin", "unlock", "alice")
     assert "Unlocked alice" in capsys.readouterr().out
     assert attempt(Client(), "alice", PASSWORD, REMOTE_ADDR="192.0.2.9").status_code == 302
+    entry = AuditEntry.objects.get(action="unlock")
+    assert (entry.object_type, entry.object_id) == ("admin", "alice")
+    assert entry.actor.startswith("cli:")
 
 
 def test_mailbox_passwords_are_throttled_apart_from_staff_logins(admin_a, settings):
