@@ -12,7 +12,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,8 +28,9 @@ from accounts.access import (
 )
 from audit import listing
 from audit.csvsafe import csv_lines
-from audit.findings import ERROR, KINDS, WARNING, run_and_save, run_checks
+from audit.findings import ERROR, KINDS, WARNING, run_and_save
 from audit.forms import AliasAuditForm, FindingsForm, HistoryForm, TraceForm
+from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from audit.scale import is_large
 from mailadmin.addresses import domain_of, normalize_address
@@ -158,13 +159,13 @@ class _Summary:
 
 
 def _live_findings(request, form: FindingsForm) -> dict:
-    """A small database: run the checks now, for the user's scope (always current)."""
+    """A small database: the checks as of now, for the user's scope (audit.live)."""
     scope = None
     if not is_superuser(request.user):
         scope = list(domains_for(request.user).values_list("domain", flat=True))
     if domain := form.value("domain"):
         scope = [domain]
-    report = run_checks(scope)
+    report = current_report(scope)
     shown = [
         f
         for f in report.findings
@@ -176,19 +177,22 @@ def _live_findings(request, form: FindingsForm) -> dict:
 
 def _stored_findings(request, form: FindingsForm) -> dict:
     """A large database: the newest stored report, limited to the user's scope."""
-    stored = FindingsReport.objects.order_by("-id").first()
+    names = domain_names_for(request.user)
+    domain = form.value("domain")
+    later = AuditEntry.objects.filter(id__gt=OuterRef("last_entry"))  # changes since the run
+    if names is not None:
+        later = later.filter(domain__in=names)
+    if domain:
+        later = later.filter(domain=domain)
+    stored = FindingsReport.objects.order_by("-id").annotate(stale=Exists(later)).first()
     if stored is None:
         return {"stored": None, "report": None, "page": _page(request, [], FINDINGS_PAGE_SIZE)}
     rows = StoredFinding.objects.filter(report=stored)
-    entries = AuditEntry.objects.filter(id__gt=stored.last_entry)
-    names = domain_names_for(request.user)
     if names is not None:
         rows = rows.filter(domain__in=names)
-        entries = entries.filter(domain__in=names)
-    if domain := form.value("domain"):
+    if domain:
         rows = rows.filter(domain=domain)
-        entries = entries.filter(domain=domain)
-    if names is None and not form.value("domain"):  # everything: the totals stored with it
+    if names is None and not domain:  # everything: the totals stored with it
         report = _Summary(stored.style, stored.errors, stored.warnings, dict(stored.by_kind))
     else:
         counts = rows.order_by().values_list("level", "kind").annotate(n=Count("*"))
@@ -200,7 +204,7 @@ def _stored_findings(request, form: FindingsForm) -> dict:
     return {
         "stored": stored,
         "report": report,
-        "stale": entries.exists(),
+        "stale": stored.stale,
         "page": _page(request, rows.order_by("position"), FINDINGS_PAGE_SIZE),
     }
 

@@ -25,6 +25,16 @@ def _needs_mariadb(request):
 
 
 @pytest.fixture(autouse=True)
+def _clean_cache():
+    """Each test starts with an empty cache: login throttles, cached findings (audit.live)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_staff_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

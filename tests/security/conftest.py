@@ -29,15 +29,6 @@ def totp_code(key_hex: str, *, offset: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    from django.core.cache import cache
-
-    cache.clear()  # the self-service login throttle
-    yield
-    cache.clear()
-
-
 def mailbox_client(address: str = "john@example.org", password: str = MAIL_PASSWORD):
     """A browser logged in to self-service as a mailbox owner."""
     from django.test import Client
@@ -62,17 +53,19 @@ def role_clients(superuser, admin_a, admin_b, end_user):
 
 
 def snapshot() -> dict:
-    """Every row the site may write (the mail tables, audit, staff accounts and their 2FA)."""
+    """Every row the site may write (the mail tables, audit and findings reports, staff
+    accounts and their 2FA)."""
     from axes.models import AccessAttempt
     from django.contrib.auth.models import User
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import DomainAssignment
     from aliases.models import Alias
-    from audit.models import AuditEntry
+    from audit.models import AuditEntry, FindingsReport, StoredFinding
     from domains.models import Domain, Mailbox
 
-    models = [Domain, Mailbox, Alias, AuditEntry, DomainAssignment, TOTPDevice, AccessAttempt]
+    models = [Domain, Mailbox, Alias, AuditEntry, FindingsReport, StoredFinding]
+    models += [DomainAssignment, TOTPDevice, AccessAttempt]
     data = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     data["User"] = list(User.objects.order_by("pk").values("username", "password", "is_active"))
     return data
