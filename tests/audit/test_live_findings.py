@@ -110,3 +110,15 @@ def test_a_view_writes_no_report_to_the_database(su_client):
     shown(su_client)
     shown(su_client)
     assert not FindingsReport.objects.exists()
+
+
+def test_one_entry_per_scope_replaced_on_each_change(su_client, runs):
+    """Memory stays bounded however often the tables change: an earlier state's report is
+    gone once a newer one is cached, so going back to that state runs the checks again."""
+    shown(su_client)
+    Alias.objects.filter(mail="sales@example.org").update(enabled=False)
+    shown(su_client)
+    Alias.objects.filter(mail="sales@example.org").update(enabled=True)
+    shown(su_client)
+    shown(su_client)
+    assert runs == [None, None, None]
