@@ -2,10 +2,11 @@
 findings page.
 
 One function per finding kind; each takes a `CheckContext` and returns `Finding`s. Every
-check runs a fixed number of set-based queries, whatever the number of rows: SQL where the
-question fits SQL (anti-joins, GROUP BY), otherwise one streamed pass over the rows it needs
-(routing through comma-separated destination lists, password schemes, quota strings). No
-query per row, so it stays usable on a million aliases.
+check runs a few set-based queries (one more per thousand keys where it looks keys up by
+value), whatever the number of rows: SQL where the question fits SQL (GROUP BY, index
+lookups), otherwise one streamed pass over the rows it needs (routing through
+comma-separated destination lists, password schemes, quota strings). No query per row, so it
+stays usable on a million aliases.
 
 Routing follows what Postfix does with the guide's maps (DESIGN.md §2): only enabled rows
 count; `virtual_alias_maps` is tried with the full address, then `@domain` (so a catch-all or
@@ -20,14 +21,14 @@ from functools import cached_property
 
 from django.db import transaction
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     OuterRef,
+    Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Concat, Lower
@@ -47,7 +48,7 @@ LEVELS = (ERROR, WARNING)
 STREAM_CHUNK = 2000
 MAX_ROUTE_HOPS = 50  # domain-alias rewrites followed per destination
 MAX_EXAMPLES = 5
-CASE_LOOKUP_BATCH = 1000
+LOOKUP_BATCH = 1000  # values per IN list
 
 KINDS = {
     "dead-end": "Destinations that go nowhere",
@@ -132,6 +133,11 @@ class _Binary(Func):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS BINARY)")
 
 
+# '@' has no case, so `istartswith` means the same as `startswith` here; on MariaDB it is
+# LIKE '@%', an index range on `mail`, where `startswith` (LIKE BINARY) reads every row.
+DOMAIN_ROW = Q(mail__istartswith="@")
+
+
 # --- routing data, loaded once per run ---------------------------------------------------
 @dataclass
 class Routes:
@@ -176,7 +182,7 @@ def load_routes() -> Routes:
     }
     domain_rows = {
         mail[1:]: split_destinations(destination)
-        for mail, destination in Alias.objects.filter(enabled=True, mail__startswith="@")
+        for mail, destination in Alias.objects.filter(DOMAIN_ROW, enabled=True)
         .order_by()
         .values_list("mail", "destination")
         .iterator(STREAM_CHUNK)
@@ -185,7 +191,7 @@ def load_routes() -> Routes:
     wanted: set[str] = set()
     rows = (
         Alias.objects.filter(enabled=True)
-        .exclude(mail__startswith="@")
+        .exclude(DOMAIN_ROW)
         .exclude(mail=F("destination"))
         .values_list("mail", "destination")
         .order_by()
@@ -200,7 +206,7 @@ def load_routes() -> Routes:
         wanted.update(t for t in targets if not t.startswith("@") and routes.is_local(t))
     for address in list(wanted):
         wanted.update(routes.rewrites(address))
-    enabled_rows = Alias.objects.filter(enabled=True).exclude(mail__startswith="@").order_by()
+    enabled_rows = Alias.objects.filter(enabled=True).exclude(DOMAIN_ROW).order_by()
     for (mail,) in enabled_rows.values_list("mail").iterator(STREAM_CHUNK):
         if mail in wanted:
             routes.known_aliases.add(mail)
@@ -305,18 +311,19 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
                 )
             )
     self_rows = ctx.scoped(
-        Alias.objects.filter(enabled=True, mail=F("destination")).exclude(mail__startswith="@")
+        Alias.objects.filter(enabled=True, mail=F("destination")).exclude(DOMAIN_ROW)
     )
-    mailbox = Mailbox.objects.filter(address=OuterRef("mail"))
-    for mail, has_mailbox in (
-        self_rows.annotate(
-            has_mailbox=Exists(mailbox), mailbox_on=Exists(mailbox.filter(enabled=True))
-        )
-        .filter(mailbox_on=False)
-        .values_list("mail", "has_mailbox")
+    # The mailbox's state (None: no mailbox) is selected, one lookup per row, and filtered
+    # here: as a NOT EXISTS filter MariaDB materializes every enabled mailbox first.
+    mailbox_state = Mailbox.objects.filter(address=OuterRef("mail")).values("enabled")[:1]
+    for mail, state in (
+        self_rows.annotate(state=Subquery(mailbox_state))
+        .values_list("mail", "state")
         .iterator(STREAM_CHUNK)
     ):
-        if not has_mailbox:
+        if state:
+            continue
+        if state is None:
             message = f"{mail} → itself, but there is no mailbox {mail}: the mail bounces."
             findings.append(_alias_finding("dead-end", ERROR, mail, message))
         else:
@@ -426,26 +433,36 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     ).exclude(lists_it)
     if ctx.style != "guide":  # the other style rewrites a domain alias only to existing users
         domain_row = domain_row.exclude(destination__startswith="@")
-    rows = (
-        ctx.scoped(Mailbox.objects.filter(enabled=True))
-        .annotate(
-            own_row=Exists(Alias.objects.filter(enabled=True, mail=OuterRef("address"))),
-            catch_all=Exists(domain_row),
-        )
-        .filter(own_row=False, catch_all=True)
-        .values_list("address", "domain_name")
-        .iterator(STREAM_CHUNK)
+    # Only mailboxes of a domain with an '@domain' row can be swallowed (routing data already
+    # loaded): index ranges instead of every mailbox. Whether a mailbox has its own row is
+    # selected, not filtered on: as a NOT EXISTS filter MariaDB materializes every alias.
+    names = sorted(
+        name
+        for name, targets in ctx.routes.domain_rows.items()
+        if ctx.style == "guide" or not targets[0].startswith("@")
     )
-    return [
-        _mailbox_finding(
-            "swallowed-mailbox",
-            ERROR,
-            address,
-            f"Mailbox {address} has no enabled alias row {address} → {address}: the "
-            f"catch-all or domain alias @{name} takes all its mail.",
+    own_row = Exists(Alias.objects.filter(enabled=True, mail=OuterRef("address")))
+    findings = []
+    for start in range(0, len(names), LOOKUP_BATCH):
+        batch = names[start : start + LOOKUP_BATCH]
+        rows = (
+            ctx.scoped(Mailbox.objects.filter(Exists(domain_row), enabled=True))
+            .filter(domain_name__in=batch)
+            .annotate(own_row=own_row)
+            .values_list("address", "domain_name", "own_row")
         )
-        for address, name in rows
-    ]
+        findings += [
+            _mailbox_finding(
+                "swallowed-mailbox",
+                ERROR,
+                address,
+                f"Mailbox {address} has no enabled alias row {address} → {address}: the "
+                f"catch-all or domain alias @{name} takes all its mail.",
+            )
+            for address, name, own in rows.iterator(STREAM_CHUNK)
+            if not own
+        ]
+    return findings
 
 
 def check_backscatter(ctx: CheckContext) -> list[Finding]:
@@ -453,7 +470,7 @@ def check_backscatter(ctx: CheckContext) -> list[Finding]:
     if ctx.style != "guide":
         return []
     rows = (
-        ctx.scoped(Alias.objects.filter(enabled=True, mail__startswith="@"))
+        ctx.scoped(Alias.objects.filter(DOMAIN_ROW, enabled=True))
         .filter(destination__startswith="@")
         .values_list("mail", "destination")
         .iterator(STREAM_CHUNK)
@@ -472,57 +489,38 @@ def check_backscatter(ctx: CheckContext) -> list[Finding]:
 
 
 def check_domain_state(ctx: CheckContext) -> list[Finding]:
-    """Aliases and mailboxes whose domain is missing (orphans) or disabled (inert)."""
+    """Aliases and mailboxes whose domain is missing (orphans) or disabled (inert).
+
+    One grouped count per table (an index-only scan of `domain_name`, or its range for a
+    domain admin), matched against the domains ignoring case, as the servers' lookups do.
+    """
+    hosted = {name.lower(): (name, enabled) for name, enabled in ctx.routes.domains.items()}
+    counts: dict[str, list] = {}  # lower-case domain -> [name as stored, mailboxes, aliases]
+    for index, model in enumerate((Mailbox, Alias), start=1):
+        rows = ctx.scoped(model.objects.all()).values_list("domain_name").annotate(n=Count("*"))
+        for name, n in rows:
+            counts.setdefault(name.lower(), [name, 0, 0])[index] += n
     findings = []
-    counts: dict[str, list[int]] = {}
-    if ctx.domains is None:  # rows of a missing domain belong to no domain admin
-        known = Domain.objects.values("domain")
-        for index, model in enumerate((Mailbox, Alias)):
-            for name, n in (
-                model.objects.exclude(domain_name__in=known)
-                .order_by()
-                .values_list("domain_name")
-                .annotate(n=Count("*"))
-            ):
-                counts.setdefault(name, [0, 0])[index] = n
-    for name, (mailboxes, aliases) in sorted(counts.items()):
-        findings.append(
-            _domain_finding(
-                "domain-state",
-                ERROR,
-                name,
+    for key, (name, mailboxes, aliases) in sorted(counts.items()):
+        if key not in hosted:  # a missing domain's rows belong to no domain admin
+            message = (
                 f"{mailboxes} mailbox(es) and {aliases} alias(es) of {name or '(no domain)'}, "
                 "which is not in the domains table: Postfix does not host them and the panel "
-                "cannot manage them. Add the domain or remove the rows.",
-                url_name="domains:create",
-                url_args=(),
+                "cannot manage them. Add the domain or remove the rows."
             )
-        )
-    names = list(
-        ctx.scoped(Domain.objects.filter(enabled=False), "domain").values_list("domain", flat=True)
-    )
-    if names:
-        per_domain: dict[str, list[int]] = {n: [0, 0] for n in names}
-        for index, model in enumerate((Mailbox, Alias)):
-            for name, n in (
-                model.objects.filter(domain_name__in=names)
-                .order_by()
-                .values_list("domain_name")
-                .annotate(n=Count("*"))
-            ):
-                per_domain[name][index] = n
-        for name, (mailboxes, aliases) in sorted(per_domain.items()):
-            if mailboxes or aliases:
-                findings.append(
-                    _domain_finding(
-                        "domain-state",
-                        WARNING,
-                        name,
-                        f"Domain {name} is disabled: its {mailboxes} mailbox(es) and {aliases} "
-                        "alias(es) are inert (outside mail gets 454; locally submitted mail is "
-                        "still rewritten by its aliases).",
-                    )
+            findings.append(
+                _domain_finding(
+                    "domain-state", ERROR, name, message, url_name="domains:create", url_args=()
                 )
+            )
+        elif not hosted[key][1]:
+            name = hosted[key][0]
+            message = (
+                f"Domain {name} is disabled: its {mailboxes} mailbox(es) and {aliases} "
+                "alias(es) are inert (outside mail gets 454; locally submitted mail is "
+                "still rewritten by its aliases)."
+            )
+            findings.append(_domain_finding("domain-state", WARNING, name, message))
     return findings
 
 
@@ -642,8 +640,8 @@ def check_case(ctx: CheckContext) -> list[Finding]:
         )
         capitals = list(members)
         keys = sorted({value.lower() for value in capitals})
-        for start in range(0, len(keys), CASE_LOOKUP_BATCH):
-            batch = keys[start : start + CASE_LOOKUP_BATCH]
+        for start in range(0, len(keys), LOOKUP_BATCH):
+            batch = keys[start : start + LOOKUP_BATCH]
             twins = model.objects.order_by().filter(**{f"{column}__in": batch})
             members.update(twins.values_list(column, scope_field))
         groups: dict[str, list[str]] = {}
@@ -697,28 +695,31 @@ ROLE_ADDRESSES = ("postmaster", "abuse")
 
 
 def check_role_addresses(ctx: CheckContext) -> list[Finding]:
-    """RFC 2142: every hosted domain receives postmaster@ and abuse@."""
+    """RFC 2142: every hosted domain receives postmaster@ and abuse@.
 
-    def reachable(local: str):
-        address = Concat(Value(f"{local}@"), OuterRef("domain"))
-        return ExpressionWrapper(
-            Exists(Alias.objects.filter(enabled=True, mail=address))
-            | Exists(Mailbox.objects.filter(enabled=True, address=address))
-            | Exists(
-                Alias.objects.filter(enabled=True, mail=Concat(Value("@"), OuterRef("domain")))
-            ),
-            output_field=BooleanField(),
+    An address is reachable through an enabled alias or mailbox of its own, or an enabled
+    '@domain' row. Those rows are read by prefix (index ranges on `mail` and `id`), then
+    matched ignoring case, as the mail servers' lookups do on MariaDB.
+    """
+    alias_rows, mailbox_rows = DOMAIN_ROW, Q()
+    for local in ROLE_ADDRESSES:
+        alias_rows |= Q(mail__istartswith=f"{local}@")
+        mailbox_rows |= Q(address__istartswith=f"{local}@")
+    reachable = {
+        address.lower()
+        for rows in (
+            Alias.objects.filter(alias_rows, enabled=True).values_list("mail", flat=True),
+            Mailbox.objects.filter(mailbox_rows, enabled=True).values_list("address", flat=True),
         )
-
-    rows = (
-        ctx.scoped(Domain.objects.filter(enabled=True), "domain")
-        .annotate(**{local: reachable(local) for local in ROLE_ADDRESSES})
-        .values_list("domain", *ROLE_ADDRESSES)
-    )
+        for address in rows.order_by().iterator(STREAM_CHUNK)
+    }
+    rows = ctx.scoped(Domain.objects.filter(enabled=True), "domain").values_list("domain")
     findings = []
-    for name, *present in rows.iterator(STREAM_CHUNK):
-        for local, ok in zip(ROLE_ADDRESSES, present, strict=True):
-            if not ok:
+    for (name,) in rows.iterator(STREAM_CHUNK):
+        if "@" + name.lower() in reachable:
+            continue
+        for local in ROLE_ADDRESSES:
+            if f"{local}@{name}".lower() not in reachable:
                 findings.append(
                     _domain_finding(
                         "role-address",

@@ -189,6 +189,18 @@ def test_a_mailbox_without_self_alias_in_a_catch_all_domain_is_reported(example)
     assert found("swallowed-mailbox") == set()
 
 
+def test_swallowed_mailboxes_are_found_in_every_batch_of_catch_all_domains(example, monkeypatch):
+    monkeypatch.setattr("audit.findings.LOOKUP_BATCH", 1)
+    for name in ("a.org", "b.org", "c.org"):
+        services.create_domain(name, actor=ACTOR)
+        services.create_mailbox(f"kim@{name}", MAIL_PASSWORD, actor=ACTOR)
+        Alias.objects.filter(mail=f"kim@{name}").delete()
+        alias_services.create_alias(f"@{name}", "john@example.org", actor=ACTOR)
+    expected = {(ERROR, f"kim@{name}") for name in ("a.org", "b.org", "c.org")}
+    assert found("swallowed-mailbox") == expected
+    assert found("swallowed-mailbox", domains=["b.org"]) == {(ERROR, "kim@b.org")}
+
+
 def test_a_catch_all_that_lists_the_mailbox_does_not_swallow_it(example):
     Alias.objects.filter(mail="john@example.org").delete()
     alias_services.create_alias("@example.org", "john@example.org", actor=ACTOR)
@@ -336,6 +348,25 @@ def test_a_domain_without_postmaster_or_abuse_is_reported(example):
 def test_a_disabled_alias_does_not_count_as_postmaster(example):
     alias_services.set_alias_enabled("postmaster@example.org", False, actor=ACTOR)
     assert found("role-address") == {(WARNING, "example.org")}
+
+
+def test_a_mailbox_or_a_row_in_capitals_counts_as_a_role_address(example):
+    """The servers' lookups ignore case on MariaDB: Postmaster@ receives postmaster@'s mail."""
+    services.create_domain("new.org", actor=ACTOR)
+    services.create_mailbox("postmaster@new.org", MAIL_PASSWORD, actor=ACTOR)
+    Alias.objects.filter(mail="postmaster@new.org").delete()  # the mailbox alone
+    Alias.objects.create(mail="Abuse@New.org", destination="postmaster@new.org")
+    assert found("role-address") == set()
+    Mailbox.objects.filter(address="postmaster@new.org").update(enabled=False)
+    assert messages("role-address") == [
+        "Domain new.org has no postmaster@new.org (RFC 2142): add an alias."
+    ]
+
+
+def test_a_domain_stored_in_capitals_finds_its_role_addresses(example):
+    Domain.objects.create(domain="Caps.org")
+    Alias.objects.create(mail="@caps.org", destination="john@example.org")
+    assert found("role-address") == set()
 
 
 # --- links -----------------------------------------------------------------------------------
