@@ -44,6 +44,7 @@ def run(command, options: dict) -> None:
                     "style": report.style,
                     "errors": report.errors,
                     "warnings": report.warnings,
+                    "infos": report.infos,
                     "findings": [f.as_dict() for f in report.findings],
                 },
                 indent=2,
@@ -54,7 +55,7 @@ def run(command, options: dict) -> None:
         for finding in report.findings:
             command.stdout.write(f"{finding.level.upper():7}  {finding.kind:18}  {finding.message}")
         command.stdout.write(
-            f"{report.errors} error(s), {report.warnings} warning(s) "
+            f"{report.errors} error(s), {report.warnings} warning(s), {report.infos} info(s) "
             f"(alias map style assumed: {report.style})."
         )
     if report.errors:

@@ -44,7 +44,8 @@ from mailadmin.addresses import domain_of
 
 ERROR = "error"
 WARNING = "warning"
-LEVELS = (ERROR, WARNING)
+INFO = "info"  # worth knowing, nothing is broken
+LEVELS = (ERROR, WARNING, INFO)
 STREAM_CHUNK = 2000
 MAX_ROUTE_HOPS = 50  # domain-alias rewrites followed per destination
 MAX_EXAMPLES = 5
@@ -761,6 +762,10 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.level == WARNING)
+
+    @property
+    def infos(self) -> int:
+        return sum(1 for f in self.findings if f.level == INFO)
 
     def by_kind(self) -> dict[str, int]:
         counts: dict[str, int] = {}

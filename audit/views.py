@@ -28,7 +28,7 @@ from accounts.access import (
 )
 from audit import listing
 from audit.csvsafe import csv_lines
-from audit.findings import ERROR, KINDS, WARNING, run_and_save
+from audit.findings import ERROR, INFO, KINDS, WARNING, run_and_save
 from audit.forms import AliasAuditForm, FindingsForm, HistoryForm, TraceForm
 from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
@@ -140,19 +140,21 @@ def alias_audit_csv(request):
 class _Summary:
     """Totals of a stored report for what the user may see (the template's `report`)."""
 
-    def __init__(self, style: str, errors: int, warnings: int, by_kind: dict[str, int]):
-        self.style, self.errors, self.warnings = style, errors, warnings
+    def __init__(
+        self, style: str, errors: int, warnings: int, by_kind: dict[str, int], infos: int = 0
+    ):
+        self.style, self.errors, self.warnings, self.infos = style, errors, warnings, infos
         self._by_kind = by_kind
 
     @classmethod
     def of_rows(cls, style: str, counts) -> "_Summary":
         """From (level, kind, n) rows."""
-        totals = {ERROR: 0, WARNING: 0}
+        totals = {ERROR: 0, WARNING: 0, INFO: 0}
         by_kind: dict[str, int] = {}
         for level, kind, n in counts:
             totals[level] = totals.get(level, 0) + n
             by_kind[kind] = by_kind.get(kind, 0) + n
-        return cls(style, totals[ERROR], totals[WARNING], by_kind)
+        return cls(style, totals[ERROR], totals[WARNING], by_kind, totals[INFO])
 
     def by_kind(self) -> dict[str, int]:
         return self._by_kind
@@ -193,7 +195,9 @@ def _stored_findings(request, form: FindingsForm) -> dict:
     if domain:
         rows = rows.filter(domain=domain)
     if names is None and not domain:  # everything: the totals stored with it
-        report = _Summary(stored.style, stored.errors, stored.warnings, dict(stored.by_kind))
+        by_kind = dict(stored.by_kind)
+        infos = sum(by_kind.values()) - stored.errors - stored.warnings
+        report = _Summary(stored.style, stored.errors, stored.warnings, by_kind, infos)
     else:
         counts = rows.order_by().values_list("level", "kind").annotate(n=Count("*"))
         report = _Summary.of_rows(stored.style, counts)
