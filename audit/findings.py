@@ -557,6 +557,13 @@ def check_weak_passwords(ctx: CheckContext) -> list[Finding]:
                 f"Mailbox {address} has a crypt value that is no password hash the mail "
                 "servers accept: nobody can log in. Set a password."
             )
+        elif scheme == "des_crypt":
+            level = WARNING
+            message = (
+                f"Mailbox {address} has a legacy des_crypt hash, which reads only the first 8 "
+                "characters of a password (so a self-service login with a longer one cannot "
+                "upgrade it): ask the owner to set a new password."
+            )
         elif scheme in passwords.WEAK_SCHEMES:
             level = WARNING
             message = (

@@ -4,6 +4,11 @@ Writes SHA512-CRYPT (`$6$`), which Courier (libc crypt) and Dovecot
 (`default_pass_scheme = CRYPT`) both verify. Verifies the legacy schemes the same servers
 accept (SHA256-crypt, MD5-crypt, DES, bcrypt) and reports them as needing an upgrade. An
 empty, unknown or malformed hash never verifies.
+
+DES reads only the first 8 characters of a password (7 bits each) and bcrypt the first 72
+bytes, as the mail servers' libc crypt does: a longer password verifies when its beginning
+does. Such a password is one of many the old hash accepts, perhaps not the owner's, so a
+hash is never rewritten from it (`Verification.needs_upgrade` stays False).
 """
 
 from dataclasses import dataclass
@@ -30,6 +35,17 @@ def _context(rounds: int) -> CryptContext:
 
 def context() -> CryptContext:
     return _context(settings.MAILADMIN_CRYPT_ROUNDS)
+
+
+def reads_whole(password: str, scheme: str) -> bool:
+    """Whether a `scheme` hash depends on every bit of `password`: DES on 8 ASCII characters
+    at most, bcrypt on 72 bytes at most, the other schemes on any password."""
+    size = getattr(context().handler(scheme), "truncate_size", None)
+    if size is None:
+        return True
+    if scheme == "des_crypt" and not password.isascii():  # DES drops each byte's high bit
+        return False
+    return len(password.encode()) <= size
 
 
 @dataclass(frozen=True)
@@ -71,14 +87,24 @@ def is_known_hash(crypt: str) -> bool:
 
 @sensitive_variables()
 def verify_password(password: str, crypt: str) -> Verification:
-    """Check a password against a stored crypt string; fail closed on anything odd."""
-    if not password or not crypt or scheme_of(crypt) is None:
+    """Check a password against a stored crypt string; fail closed on anything odd.
+
+    `needs_upgrade` only when the hash is legacy and read the whole password, so that
+    rewriting it from this password keeps every password the owner uses working.
+    """
+    scheme = scheme_of(crypt) if password and crypt else None
+    if scheme is None:
         return Verification(False)
+    secret: str | bytes = password
+    size = getattr(context().handler(scheme), "truncate_size", None)
+    if size is not None and len(password.encode()) > size:
+        secret = password.encode()[:size]  # what the mail servers read (bcrypt refuses more)
     try:
-        correct, new_hash = context().verify_and_update(password, crypt)
+        correct, new_hash = context().verify_and_update(secret, crypt)
     except (ValueError, TypeError):
         return Verification(False)
-    return Verification(correct, needs_upgrade=correct and new_hash is not None)
+    upgrade = correct and new_hash is not None and reads_whole(password, scheme)
+    return Verification(correct, needs_upgrade=upgrade)
 
 
 def needs_upgrade(crypt: str) -> bool:

@@ -149,3 +149,67 @@ def test_a_password_is_never_written_in_clear(mailbox):
     assert row.clear == ""
     assert PASSWORD not in row.crypt
     assert passwords.scheme_of(row.crypt) == "sha512_crypt"
+
+
+# --- legacy schemes that read only part of a password (issue 13, item 2) ---------------
+
+
+def test_a_des_hash_is_not_rewritten_from_a_longer_password_it_accepts(mailbox):
+    """DES reads 8 characters: `passwordXYZ` opens a hash of `password123`, but rewriting the
+    hash from it would lock the owner's real password out of IMAP and SMTP."""
+    owners = des_crypt.hash("password123")
+    store(owners)
+    assert mailbox_auth.authenticate(ADDRESS, "passwordXYZ") is not None  # as the servers do
+    assert Mailbox.objects.get(address=ADDRESS).crypt == owners
+    assert passwords.verify_password("password123", owners)
+
+
+def test_the_upgrade_service_refuses_a_password_longer_than_the_scheme_reads(mailbox):
+    owners = des_crypt.hash("password123")
+    store(owners)
+    assert not services.upgrade_mailbox_hash(ADDRESS, "password123", actor=ACTOR)
+    assert Mailbox.objects.get(address=ADDRESS).crypt == owners
+
+
+def test_a_des_hash_is_not_rewritten_from_a_non_ascii_password(mailbox):
+    """DES drops the high bit of every byte: `é` (C3 A9) opens the hash of `C)` (43 29)."""
+    owners = des_crypt.hash("C)")
+    store(owners)
+    assert passwords.verify_password("é", owners)
+    assert not passwords.verify_password("é", owners).needs_upgrade
+    assert mailbox_auth.authenticate(ADDRESS, "é") is not None
+    assert Mailbox.objects.get(address=ADDRESS).crypt == owners
+
+
+def test_a_des_hash_of_a_short_password_is_still_upgraded(mailbox):
+    store(des_crypt.hash("Short-8!"))
+    assert mailbox_auth.authenticate(ADDRESS, "Short-8!") is not None
+    assert passwords.scheme_of(Mailbox.objects.get(address=ADDRESS).crypt) == "sha512_crypt"
+
+
+def test_a_bcrypt_password_longer_than_72_bytes_logs_in_and_keeps_its_hash(mailbox):
+    """The mail servers' bcrypt reads 72 bytes; the panel checks the same bytes."""
+    long_password = "é" * 40  # 80 bytes
+    owners = bcrypt.using(rounds=4).hash(long_password.encode()[:72])
+    store(owners)
+    assert mailbox_auth.authenticate(ADDRESS, long_password) is not None
+    assert mailbox_auth.authenticate(ADDRESS, "é" * 36 + "other") is not None  # same 72 bytes
+    assert mailbox_auth.authenticate(ADDRESS, "é" * 35) is None
+    assert Mailbox.objects.get(address=ADDRESS).crypt == owners
+
+
+def test_a_bcrypt_password_of_72_bytes_is_upgraded(mailbox):
+    password = "b" * 72
+    store(bcrypt.using(rounds=4).hash(password))
+    assert mailbox_auth.authenticate(ADDRESS, password) is not None
+    assert passwords.scheme_of(Mailbox.objects.get(address=ADDRESS).crypt) == "sha512_crypt"
+
+
+def test_a_des_hash_is_reported_with_advice_to_ask_the_owner_for_a_new_password(mailbox):
+    from audit.findings import run_checks
+
+    store(des_crypt.hash("password123"))
+    [finding] = [f for f in run_checks().findings if f.kind == "weak-password"]
+    assert finding.object_id == ADDRESS
+    assert "reads only the first 8 characters" in finding.message
+    assert "ask the owner to set a new password" in finding.message
