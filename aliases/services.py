@@ -7,16 +7,19 @@
   part (`julian@alias.tld` → `julian@target.tld`).
 - self-alias: the row `mail=destination=address` of a mailbox; it comes and goes with the
   mailbox (domains.services), so it can be edited here but not removed or toggled.
+  Forwarding a mailbox rewrites that row, and only `forward_mailbox` may leave the mailbox
+  out of it (then no mail reaches its maildir).
 
 The source domain must be hosted. Every operation is atomic and audited.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aliases.models import Alias
+from aliases.models import Alias, split_destinations
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from mailadmin import fingerprint
@@ -55,9 +58,19 @@ def parse_destinations(value: str | list[str]) -> list[str]:
     return result
 
 
-def _validated(source: str, destinations: str | list[str]) -> tuple[str, str]:
+def _validated(
+    source: str, destinations: str | list[str], *, mailbox_forward: bool = False
+) -> tuple[str, str]:
+    """`mailbox_forward`: the caller is `forward_mailbox`, which may leave a mailbox out of
+    its own row; every other writer of that row must keep the mailbox among its targets."""
     source = normalize_source(source)
     targets = parse_destinations(destinations)
+    if not mailbox_forward and source not in targets and is_mailbox(source):
+        raise ValidationError(
+            f"{source} is a mailbox: these destinations would replace its delivery, and no "
+            "mail would reach it. Forward the mailbox instead (keeping a copy or not).",
+            code="mailbox_forward",
+        )
     source_domain = domain_of(source)
     if not Domain.objects.filter(domain=source_domain).exists():
         raise ValidationError(
@@ -84,8 +97,13 @@ def _validated(source: str, destinations: str | list[str]) -> tuple[str, str]:
     return source, destination
 
 
+def is_mailbox(address: str) -> bool:
+    """Whether `address` is a mailbox, so that its alias row is the mailbox's own row."""
+    return not address.startswith("@") and Mailbox.objects.filter(address=address).exists()
+
+
 def is_self_alias_of_mailbox(alias: Alias) -> bool:
-    return Mailbox.objects.filter(address=alias.mail).exists()
+    return is_mailbox(alias.mail)
 
 
 def get_alias(source: str, *, for_update: bool = False) -> Alias:
@@ -173,3 +191,90 @@ def remove_alias(source: str, *, actor: Actor) -> None:
     record(
         actor, "remove", "alias", before["mail"], domain=domain_of(before["mail"]), before=before
     )
+
+
+@dataclass(frozen=True)
+class MailboxDelivery:
+    """Where a mailbox's mail goes, as its own alias row says (DESIGN.md §2)."""
+
+    address: str
+    targets: tuple[str, ...] = ()  # where it is forwarded, the mailbox itself left out
+    keeps_copy: bool = True  # the row lists the mailbox (or there is no row at all)
+
+    @classmethod
+    def of(cls, address: str, destination: str | None) -> "MailboxDelivery":
+        """From the mailbox's own row's `destination` (None: the mailbox has no row)."""
+        if destination is None:
+            return cls(address)
+        listed = split_destinations(destination)
+        return cls(address, tuple(d for d in listed if d != address), address in listed)
+
+    @property
+    def forwarded(self) -> bool:
+        return bool(self.targets)
+
+    @property
+    def summary(self) -> str:
+        """`forwarded to X, copy kept` (or `no local copy`); empty for plain delivery."""
+        if not self.forwarded:
+            return "" if self.keeps_copy else "its own row does not deliver to it"
+        copy = "copy kept" if self.keeps_copy else "no local copy"
+        return f"forwarded to {', '.join(self.targets)}, {copy}"
+
+
+@transaction.atomic
+def forward_mailbox(
+    address: str,
+    destinations: str | list[str],
+    *,
+    actor: Actor,
+    keep_copy: bool = True,
+    expected: str | None = None,
+) -> Alias:
+    """Forward a mailbox's mail: its own alias row gets `destinations`, plus the mailbox
+    itself when `keep_copy`. No destinations (with `keep_copy`) restores the self-alias.
+
+    `expected`: the `alias_fingerprint` the editor loaded (see replace_alias).
+    """
+    address = normalize_address(address)
+    mailbox = Mailbox.objects.select_for_update().filter(address=address).first()
+    if mailbox is None:
+        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
+    empty = not destinations or (isinstance(destinations, str) and not destinations.strip())
+    targets = [] if empty else [t for t in parse_destinations(destinations) if t != address]
+    if any(t.startswith("@") for t in targets):
+        raise ValidationError(
+            "A mailbox is forwarded to addresses, not to a domain (@target.tld).",
+            code="invalid_domain_alias",
+        )
+    if not targets and not keep_copy:
+        raise ValidationError(
+            "Give a destination, or keep a copy in the mailbox.", code="no_destination"
+        )
+    mine = [address] if keep_copy else []
+    source, destination = _validated(address, mine + targets, mailbox_forward=True)
+    row = Alias.objects.select_for_update().filter(mail=source).first()
+    before = alias_snapshot(row) if row else None
+    if row:
+        fingerprint.check(alias_fingerprint(row), expected, f"Alias {row.mail}")
+        row.destination = destination
+        row.save(update_fields=["destination"])
+    else:  # an adopted mailbox without its own row
+        row = Alias.objects.create(mail=source, destination=destination, enabled=mailbox.enabled)
+    delivery = MailboxDelivery.of(source, destination)
+    record(
+        actor,
+        "forward" if delivery.forwarded else "unforward",
+        "mailbox",
+        source,
+        domain=domain_of(source),
+        before=before,
+        after=alias_snapshot(row),
+        message=delivery.summary or "forward removed: delivered to the mailbox",
+    )
+    return row
+
+
+def stop_forwarding_mailbox(address: str, *, actor: Actor, expected: str | None = None) -> Alias:
+    """Plain local delivery again: the mailbox's own row becomes its self-alias."""
+    return forward_mailbox(address, [], actor=actor, keep_copy=True, expected=expected)
