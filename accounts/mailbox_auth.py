@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet, Value
+from django.db.models.lookups import Exact
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,7 +27,8 @@ from audit.services import Actor
 from domains import services
 from domains.models import Domain, Mailbox
 from mailadmin import passwords
-from mailadmin.addresses import normalize_address
+from mailadmin.addresses import domain_of, normalize_address
+from mailadmin.sql import Binary
 
 SESSION_KEY = "mailbox"
 SESSION_HASH_KEY = "mailbox_hash"
@@ -49,11 +52,13 @@ def verify_dummy(password: str) -> None:
     passwords.verify_password(password or "-", _dummy_hash(settings.MAILADMIN_CRYPT_ROUNDS))
 
 
-def _normalize(address: str) -> str:
-    try:
-        return normalize_address(address)
-    except ValidationError:
-        return (address or "").strip().lower()
+def _exactly(queryset: QuerySet, field: str, value: str) -> QuerySet:
+    """Rows whose `field` is `value` byte for byte.
+
+    `field = value` keeps the index lookup; on MariaDB its collation alone would also match
+    rows spelled with capitals, accents, fullwidth or other look-alike letters.
+    """
+    return queryset.filter(**{field: value}).filter(Exact(Binary(F(field)), Binary(Value(value))))
 
 
 @sensitive_variables()
@@ -63,12 +68,20 @@ def authenticate(address: str, password: str, *, ip: str | None = None) -> Mailb
     Unknown address, wrong password, disabled mailbox, disabled or missing domain all give
     None after the same work: two queries and one full-strength hash verification (a dummy
     one when there is no usable hash, an extra one after a legacy hash), so the time taken
-    does not tell whether the address exists.
-    A successful login with a legacy hash rewrites it with the strong scheme.
+    does not tell whether the address exists (README, "Self-service", says what timing
+    still shows). The address is looked up exactly as `normalize_address` gives it; text
+    that does not normalise names no mailbox.
+    A successful login with a legacy hash rewrites it with the strong scheme, unless the
+    password is longer than the scheme reads (`passwords.verify_password`).
     """
-    address = _normalize(address)
-    domain_enabled = Domain.objects.filter(domain=address.rpartition("@")[2], enabled=True).exists()
-    mailbox = Mailbox.objects.filter(address=address).first()
+    try:
+        address = normalize_address(address)
+    except ValidationError:
+        verify_dummy(password)
+        return None
+    domains = _exactly(Domain.objects.filter(enabled=True), "domain", domain_of(address))
+    domain_enabled = domains.exists()
+    mailbox = _exactly(Mailbox.objects, "address", address).first()
     if mailbox is None or passwords.scheme_of(mailbox.crypt) is None:
         verify_dummy(password)
         return None
@@ -135,7 +148,7 @@ def session_mailbox(request: HttpRequest) -> Mailbox | None:
         return None
     seen = request.session.get(SESSION_SEEN_KEY, 0)
     now = int(time.time())
-    mailbox = Mailbox.objects.filter(address=address, enabled=True).first()
+    mailbox = _exactly(Mailbox.objects.filter(enabled=True), "address", address).first()
     if (
         now - seen > settings.MAILADMIN_SELFSERVICE_IDLE_SECONDS
         or mailbox is None

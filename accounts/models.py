@@ -31,3 +31,32 @@ class DomainAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} administers {self.domain}"
+
+
+class LoginFailureCount(models.Model):
+    """Failed self-service logins of one key in one window (`accounts.login_throttle`).
+
+    In the database so that every worker and host shares the count; incremented with
+    `F()`, so concurrent failures are never lost. `key` is a SHA-256 of the counted value
+    (a normalised address, the text typed, or a client address): exact whatever the
+    collation, and no typed text is stored. Rows of ended windows are deleted as new
+    failures come in.
+    """
+
+    group = models.CharField(max_length=40)  # e.g. "selfservice-login-address"
+    period = models.PositiveIntegerField()  # window length in seconds
+    key = models.CharField(max_length=64)
+    window_end = models.BigIntegerField()  # Unix time the window ends
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "mailadmin_login_failure"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "period", "key", "window_end"], name="login_failure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["window_end"], name="login_failure_window_end")]
+
+    def __str__(self) -> str:
+        return f"{self.count} failed logins ({self.group}, {self.period} s)"

@@ -24,7 +24,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -41,6 +40,7 @@ from audit.models import AuditEntry, FindingsReport, StoredFinding
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import passwords, quota
 from mailadmin.addresses import domain_of
+from mailadmin.sql import Binary
 
 ERROR = "error"
 WARNING = "warning"
@@ -123,15 +123,6 @@ def _domain_finding(kind: str, level: str, name: str, message: str, **link) -> F
 
 def _local_part(address: str) -> str:
     return address.rpartition("@")[0]
-
-
-class _Binary(Func):
-    """Compare text byte for byte: MariaDB's usual collations ignore case; SQLite's does not."""
-
-    template = "%(expressions)s"
-
-    def as_mysql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS BINARY)")
 
 
 # '@' has no case, so `istartswith` means the same as `startswith` here; on MariaDB it is
@@ -641,7 +632,7 @@ def check_case(ctx: CheckContext) -> list[Finding]:
     for model, column, scope_field, what in _CASE_TABLES:
         members = dict(
             model.objects.order_by()
-            .alias(stored=_Binary(F(column)), lowered=_Binary(Lower(column)))
+            .alias(stored=Binary(F(column)), lowered=Binary(Lower(column)))
             .exclude(stored=F("lowered"))
             .values_list(column, scope_field)
             .iterator(STREAM_CHUNK)

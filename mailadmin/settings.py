@@ -217,10 +217,16 @@ MAILADMIN_MAIL_UID = env_int("MAILADMIN_MAIL_UID", 5000)
 MAILADMIN_MAIL_GID = env_int("MAILADMIN_MAIL_GID", 5000)
 
 # --- end-user self-service (/account/) -------------------------------------------------
-# The login throttle counts failures in this cache. The per-process default is enough for
-# one worker; with several workers (or hosts) point every one at a shared cache, e.g.
-# CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache CACHE_LOCATION=mailadmin_cache
-# (then `manage.py createcachetable`), or Django's RedisCache / PyMemcacheCache.
+# Failed logins are counted (accounts.login_throttle) in the database by default, shared by
+# every worker and host. MAILADMIN_LOGIN_THROTTLE=cache counts them in the cache below
+# instead; that must then be shared and atomic: Redis, e.g.
+# CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
+# CACHE_LOCATION=redis://127.0.0.1:6379/1 (with the `redis` package).
+MAILADMIN_LOGIN_THROTTLE = env("MAILADMIN_LOGIN_THROTTLE", "database").strip().lower()
+if MAILADMIN_LOGIN_THROTTLE not in ("database", "cache"):
+    raise ImproperlyConfigured(
+        f"MAILADMIN_LOGIN_THROTTLE must be database or cache, not {MAILADMIN_LOGIN_THROTTLE!r}"
+    )
 CACHES = {
     "default": {
         "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),

@@ -13,6 +13,24 @@ ADDRESS_LIMIT = 5  # LIMITS: 5 failures per address in 5 minutes
 CLIENT_LIMIT = 20  # 20 failures per client in 5 minutes
 
 
+@pytest.fixture(autouse=True, params=["database", "cache"])
+def backend(request, settings):
+    """Every rule holds with the counters in the database (default) and in the cache."""
+    settings.MAILADMIN_LOGIN_THROTTLE = request.param
+    return request.param
+
+
+@pytest.fixture
+def clock():
+    """The time both counter stores read."""
+    with (
+        mock.patch("accounts.login_throttle.time") as ours,
+        mock.patch("django_ratelimit.core.time", ours),
+    ):
+        ours.time.return_value = time.time()
+        yield ours.time
+
+
 def test_the_documented_limits():
     assert [(limit.scope, limit.rate) for limit in login_throttle.LIMITS] == [
         ("address", "5/5m"),
@@ -62,14 +80,13 @@ def test_an_address_is_counted_however_it_is_spelled(client, mailbox):
     assert log_in(client).status_code == 429
 
 
-def test_the_refusal_ends_after_the_window(client, mailbox):
+def test_the_refusal_ends_after_the_window(client, mailbox, clock):
     now = time.time()
-    with mock.patch("django_ratelimit.core.time") as clock:
-        clock.time.return_value = now
-        _fail(client, ADDRESS_LIMIT)
-        assert log_in(client).status_code == 429
-        clock.time.return_value = now + 5 * 60 + 1
-        response = log_in(client)
+    clock.return_value = now
+    _fail(client, ADDRESS_LIMIT)
+    assert log_in(client).status_code == 429
+    clock.return_value = now + 5 * 60 + 1
+    response = log_in(client)
     assert response.status_code == 302
 
 
@@ -82,18 +99,17 @@ def _start_of_hour_window(value: str) -> int:
     return end - 3600 + 1
 
 
-def test_the_hourly_limit_outlasts_the_short_window(client, mailbox):
+def test_the_hourly_limit_outlasts_the_short_window(client, mailbox, clock):
     now = _start_of_hour_window(ADDRESS)  # the 20 minutes below stay in one hourly window
-    with mock.patch("django_ratelimit.core.time") as clock:
-        for step in range(4):  # 4 short windows of 5 failures each: 20 in the hour
-            clock.time.return_value = now + step * (5 * 60 + 1)
-            _fail(client, ADDRESS_LIMIT)
-        clock.time.return_value = now + 4 * (5 * 60 + 1)
-        response = log_in(client)
-        assert response.status_code == 429
-        assert "minutes" in response.context["form"].non_field_errors()[0]
-        clock.time.return_value = now + 2 * 60 * 60
-        assert log_in(client).status_code == 302
+    for step in range(4):  # 4 short windows of 5 failures each: 20 in the hour
+        clock.return_value = now + step * (5 * 60 + 1)
+        _fail(client, ADDRESS_LIMIT)
+    clock.return_value = now + 4 * (5 * 60 + 1)
+    response = log_in(client)
+    assert response.status_code == 429
+    assert "minutes" in response.context["form"].non_field_errors()[0]
+    clock.return_value = now + 2 * 60 * 60
+    assert log_in(client).status_code == 302
 
 
 def test_one_client_failing_on_many_addresses_is_refused(client, mailbox):
@@ -123,6 +139,7 @@ def test_the_refusal_says_how_long_to_wait(seconds, text):
 
 
 def test_a_cache_that_cannot_count_refuses(client, mailbox, settings):
+    settings.MAILADMIN_LOGIN_THROTTLE = "cache"
     with mock.patch("django_ratelimit.core.caches") as caches:
         caches.__getitem__.return_value.add.return_value = False
         caches.__getitem__.return_value.get.return_value = None
