@@ -1,12 +1,15 @@
 """Panel forms for forwards, catch-alls and domain aliases.
 
 Sources and destinations are parsed with the alias services' own helpers; `save` calls
-create_alias / replace_alias and puts any ValidationError beside its field. Loops and
-local dead ends (aliases.checks) are warnings: the form asks for a confirmation first.
+create_alias / replace_alias / forward_mailbox and puts any ValidationError beside its
+field. Loops and local dead ends (aliases.checks) are warnings: the form asks for a
+confirmation first. A mailbox's own row is edited only as the mailbox's forward.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.access import domain_choices, is_superuser, may_use_domain
 from aliases import services
@@ -14,7 +17,7 @@ from aliases.checks import alias_warnings
 from aliases.models import Alias
 from audit.services import Actor
 from domains.forms import ServiceForm
-from domains.models import Domain, Mailbox
+from domains.models import Domain
 from mailadmin.addresses import ALIAS_MAX, domain_of
 
 DESTINATIONS_HELP = "One address per line or comma separated; duplicates are removed."
@@ -32,6 +35,7 @@ class AliasFormBase(ServiceForm):
         "exists": "source",
         "no_domain": "source",
         "mailbox_alias": "source",
+        "mailbox_forward": "source",
         "no_destination": "destinations",
         "invalid_domain_alias": "destinations",
         "loop": "destinations",
@@ -93,13 +97,8 @@ class ForwardForm(AliasFormBase):
     destinations = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
     )
-    keep_copy = forms.BooleanField(
-        label="Keep a copy in the local mailbox",
-        required=False,
-        help_text="Only for an address that is a mailbox.",
-    )
     enabled = forms.BooleanField(required=False, initial=True)
-    field_order = ["source", "destinations", "keep_copy", "enabled", "confirm"]
+    field_order = ["source", "destinations", "enabled", "confirm"]
 
     def clean_source(self) -> str:
         source = services.normalize_source(self.cleaned_data["source"])
@@ -108,33 +107,27 @@ class ForwardForm(AliasFormBase):
                 "That is a catch-all or domain alias: use those forms.", code="invalid"
             )
         self.check_domain(domain_of(source))
+        if services.is_mailbox(source):
+            # Its alias row is its delivery: a forward here would silently replace it.
+            raise ValidationError(
+                format_html(
+                    '{} is a mailbox: <a href="{}">forward its mail</a> on its own page, '
+                    "where you choose whether it keeps a copy.",
+                    source,
+                    reverse("domains:mailbox_forward", args=[source]),
+                ),
+                code="mailbox_forward",
+            )
         return source
 
     def clean_destinations(self) -> list[str]:
         return self.clean_destination_list(self.cleaned_data["destinations"])
 
-    def clean_keep_copy(self) -> bool:
-        keep = self.cleaned_data["keep_copy"]
-        source = self.cleaned_data.get("source")
-        if keep and source and not Mailbox.objects.filter(address=source).exists():
-            raise ValidationError(
-                f"{source} is not a mailbox: there is no local copy to keep.", code="invalid"
-            )
-        return keep
-
     def source_and_destinations(self):
-        data = self.cleaned_data
-        destinations = list(data["destinations"])
-        if data.get("keep_copy") and data["source"] not in destinations:
-            destinations.insert(0, data["source"])
-        return data["source"], destinations
+        return self.cleaned_data["source"], list(self.cleaned_data["destinations"])
 
     def save(self, actor: Actor) -> Alias | None:
         source, destinations = self.source_and_destinations()
-        row = Alias.objects.filter(mail=source).first()
-        if row and row.destinations == [source] and Mailbox.objects.filter(address=source).exists():
-            # A mailbox's forward lives in its own alias row (mail is unique).
-            return self.run(services.replace_alias, source, destinations, actor=actor)
         return self.run(
             services.create_alias,
             source,
@@ -202,12 +195,13 @@ class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
 
 
 class AliasEditForm(AliasFormBase):
-    """New destinations for an existing alias (a mailbox's own row included)."""
+    """New destinations for an existing alias; for a mailbox's own row, the mailbox's
+    forward (`alias` may then be unsaved: an adopted mailbox without its row)."""
 
     destinations = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
     )
-    keep_copy = forms.BooleanField(label="Keep a copy in the local mailbox", required=False)
+    keep_copy = forms.BooleanField(label="Keep a copy in the mailbox", required=False)
     # The row as this form loaded it: a save over someone else's change is refused.
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
@@ -225,9 +219,14 @@ class AliasEditForm(AliasFormBase):
             del self.fields["keep_copy"]
         else:
             self.fields["destinations"].required = False
+            self.fields["destinations"].label = f"Forward {alias.mail.partition('@')[0]}'s mail to"
             self.fields["destinations"].help_text = (
-                "Forward this mailbox's mail to these addresses; leave empty (with the box "
-                "below ticked) for plain local delivery. " + DESTINATIONS_HELP
+                "Leave empty (with the box below ticked) for plain local delivery. "
+                + DESTINATIONS_HELP
+            )
+            self.fields["keep_copy"].help_text = (
+                "Unticked, no mail reaches this mailbox any more: it all goes to the "
+                "addresses above."
             )
         self.order_fields(["destinations", "keep_copy", "confirm"])
 
@@ -254,6 +253,15 @@ class AliasEditForm(AliasFormBase):
     def save(self, actor: Actor) -> Alias | None:
         source, destinations = self.source_and_destinations()
         expected = self.cleaned_data.get("fingerprint") or None
+        if self.is_mailbox:
+            return self.run(
+                services.forward_mailbox,
+                source,
+                self.cleaned_data["destinations"],
+                actor=actor,
+                keep_copy=bool(self.cleaned_data.get("keep_copy")),
+                expected=expected,
+            )
         return self.run(
             services.replace_alias, source, destinations, actor=actor, expected=expected
         )

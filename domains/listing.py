@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from aliases.models import Alias
+from aliases.services import MailboxDelivery
 from domains.models import Mailbox
 from mailadmin.addresses import normalize_domain
 from mailadmin.pagination import BoundedPaginator
@@ -31,6 +33,20 @@ def count_in_domain(model) -> Coalesce:
 def with_mailbox_flag(aliases):
     """Mark the rows that belong to a mailbox (they go only with it)."""
     return aliases.annotate(is_mailbox_row=Exists(Mailbox.objects.filter(address=OuterRef("mail"))))
+
+
+def with_delivery(mailboxes):
+    """Mailboxes with their own alias row's destination (`own_destination`, None without a
+    row): one subquery in the list's own query, read by `mark_delivery`."""
+    own = Alias.objects.filter(mail=OuterRef("address")).values("destination")[:1]
+    return mailboxes.annotate(own_destination=Subquery(own))
+
+
+def mark_delivery(listing: "Listing") -> None:
+    """Give each listed mailbox of a `with_delivery` queryset its `delivery`
+    (MailboxDelivery). The page's rows are read here once; the template reuses them."""
+    for mailbox in listing.rows:
+        mailbox.delivery = MailboxDelivery.of(mailbox.address, mailbox.own_destination)
 
 
 def filter_state(request, queryset):

@@ -24,6 +24,7 @@ urlpatterns = [
         name="mailbox_disable",
     ),
     path("mailboxes/<address:address>/delete/", views.mailbox_delete, name="mailbox_delete"),
+    path("mailboxes/<address:address>/forward/", views.mailbox_forward, name="mailbox_forward"),
     path("<str:domain>/", views.domain_detail, name="detail"),
     path("<str:domain>/edit/", views.domain_edit, name="edit"),
     path("<str:domain>/enable/", views.domain_set_enabled, {"enabled": True}, name="enable"),

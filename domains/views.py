@@ -5,6 +5,7 @@ validate and call the service (atomic + audited), then add a message and redirec
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,6 +22,8 @@ from accounts.access import (
     staff_only,
     superuser_only,
 )
+from aliases import services as alias_services
+from aliases.forms import AliasEditForm
 from aliases.models import Alias
 from domains import services
 from domains.forms import (
@@ -36,7 +39,9 @@ from domains.listing import (
     count_in_domain,
     filter_domain,
     filter_state,
+    mark_delivery,
     paginate,
+    with_delivery,
     with_mailbox_flag,
 )
 from domains.models import Mailbox
@@ -81,12 +86,13 @@ def domain_detail(request, domain):
     domain = get_domain_for_user(request.user, domain)
     mailboxes = paginate(
         request,
-        filter_state(request, Mailbox.objects.filter(domain_name=domain.domain)),
+        with_delivery(filter_state(request, Mailbox.objects.filter(domain_name=domain.domain))),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",
         prefix="m",
     )
+    mark_delivery(mailboxes)
     aliases = paginate(
         request,
         with_mailbox_flag(Alias.objects.filter(domain_name=domain.domain)),
@@ -144,11 +150,12 @@ def mailbox_list(request):
     )
     listing = paginate(
         request,
-        queryset,
+        with_delivery(queryset),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",
     )
+    mark_delivery(listing)
     context = {"listing": listing, "domain_name": domain_name}
     return render(request, "domains/mailbox_list.html", context)
 
@@ -182,12 +189,48 @@ def mailbox_edit(request, address):
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
         messages.success(request, f"Mailbox {unicode_address(mailbox.address)} saved.")
         return redirect("domains:mailbox", address=mailbox.address)
+    aliases = _mailbox_aliases(mailbox, request.user)
+    own = next((a.destination for a in aliases if a.mail == mailbox.address), None)
     context = {
         "form": form,
         "mailbox": mailbox,
-        "aliases": _mailbox_aliases(mailbox, request.user),
+        "aliases": aliases,
+        "delivery": alias_services.MailboxDelivery.of(mailbox.address, own),
     }
     return render(request, "domains/mailbox_edit.html", context)
+
+
+@staff_only
+def mailbox_forward(request, address):
+    """Forward a mailbox's mail, keeping a copy or not: the form edits its own alias row."""
+    mailbox = get_mailbox_for_user(request.user, address)
+    row = Alias.objects.filter(mail=mailbox.address).first()
+    if request.method == "POST" and "stop" in request.POST:
+        try:
+            alias_services.stop_forwarding_mailbox(mailbox.address, actor=actor_for(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{unicode_address(mailbox.address)} is delivered to its mailbox only."
+            )
+        return redirect("domains:mailbox", address=mailbox.address)
+    form = AliasEditForm(
+        request.POST or None,
+        user=request.user,
+        alias=row or Alias(mail=mailbox.address, destination=mailbox.address),
+        is_mailbox=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(actor_for(request))
+        if saved:
+            delivery = alias_services.MailboxDelivery.of(saved.mail, saved.destination)
+            state = delivery.summary or "delivered to its mailbox only"
+            messages.success(request, f"{unicode_address(saved.mail)}: {state}.")
+            return redirect("domains:mailbox", address=mailbox.address)
+    delivery = alias_services.MailboxDelivery.of(mailbox.address, row and row.destination)
+    context = {"form": form, "mailbox": mailbox, "delivery": delivery}
+    return render(request, "domains/mailbox_forward.html", context)
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -28,16 +28,19 @@ def test_a_forward_takes_several_destinations_and_drops_duplicates(a_client):
     assert AuditEntry.objects.get(action="create", object_id="team@example.org").actor == "alice"
 
 
-def test_forwarding_a_mailbox_with_a_local_copy_rewrites_its_own_row(a_client):
-    forward(a_client, source="john@example.org", destinations="x@gmail.com", keep_copy="on")
-    assert Alias.objects.get(mail="john@example.org").destination == "john@example.org,x@gmail.com"
+def test_a_plain_forward_refuses_a_mailbox_and_links_to_its_forward_page(a_client):
+    # It used to replace the mailbox's own row: without the copy box, john received nothing.
+    for data in ({}, {"keep_copy": "on"}):
+        response = forward(a_client, source="john@example.org", destinations="x@gmail.com", **data)
+        assert "john@example.org is a mailbox" in errors(response)["source"][0]
+        link = 'href="/domains/mailboxes/john@example.org/forward/"'
+        assert link in response.content.decode()
+    assert Alias.objects.get(mail="john@example.org").destination == "john@example.org"
 
 
-def test_keeping_a_copy_needs_a_mailbox(a_client):
-    response = forward(
-        a_client, source="team@example.org", destinations="x@gmail.com", keep_copy="on"
-    )
-    assert "keep_copy" in errors(response)
+def test_the_plain_forward_form_has_no_local_copy_box(a_client):
+    # Keeping a copy is a mailbox's choice, on the mailbox's forward page.
+    assert "keep_copy" not in a_client.get(f"{URL}?kind=forward").context["form"].fields
 
 
 def test_an_existing_forward_is_not_overwritten(a_client):

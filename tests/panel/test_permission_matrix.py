@@ -50,6 +50,7 @@ URLS = [
     ("domains:mailbox_enable", "/domains/mailboxes/john@example.org/enable/", POST_ONLY),
     ("domains:mailbox_disable", "/domains/mailboxes/john@example.org/disable/", POST_ONLY),
     ("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", SCOPED),
+    ("domains:mailbox_forward", "/domains/mailboxes/john@example.org/forward/", SCOPED),
     ("aliases:list", "/aliases/", STAFF),
     ("aliases:create", "/aliases/add/", STAFF),
     ("aliases:create", "/aliases/add/?kind=catch-all", STAFF),
@@ -93,6 +94,12 @@ POSTS = [
     ),
     ("domains:mailbox_enable", "/domains/mailboxes/john@example.org/enable/", {}, P_SCOPED),
     ("domains:mailbox_disable", "/domains/mailboxes/john@example.org/disable/", {}, P_SCOPED),
+    (
+        "domains:mailbox_forward",
+        "/domains/mailboxes/john@example.org/forward/",
+        {"destinations": "x@gmail.com", "keep_copy": "on"},
+        P_SCOPED,
+    ),
     ("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", {}, P_SCOPED),
     (
         "aliases:create",

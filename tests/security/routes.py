@@ -63,6 +63,12 @@ ROUTES = [
         scoped=True,
     ),
     Route("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", {}, scoped=True),
+    Route(
+        "domains:mailbox_forward",
+        "/domains/mailboxes/john@example.org/forward/",
+        {"destinations": "x@gmail.com", "keep_copy": "on"},
+        scoped=True,
+    ),
     Route("domains:detail", "/domains/example.org/", scoped=True),
     Route(
         "domains:edit",
