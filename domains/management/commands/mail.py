@@ -67,6 +67,17 @@ class Command(BaseCommand):
         passwd.add_argument("--password-stdin", action="store_true", required=True)
         for verb in ("enable", "disable", "remove"):
             mailbox.add_parser(verb).add_argument("address")
+        forward = mailbox.add_parser(
+            "forward", help="forward a mailbox's mail (a copy stays in the mailbox by default)"
+        )
+        forward.add_argument("address")
+        forward.add_argument("destinations", nargs="?", default="", help="DEST[,DEST...]")
+        forward.add_argument(
+            "--no-copy", action="store_true", help="keep no copy: no mail reaches the mailbox"
+        )
+        forward.add_argument(
+            "--off", action="store_true", help="stop forwarding: deliver to the mailbox only"
+        )
         listing = mailbox.add_parser("list")
         listing.add_argument("--domain")
         listing.add_argument("--json", action="store_true")
@@ -78,6 +89,11 @@ class Command(BaseCommand):
         add.add_argument("source", help="address, @domain (catch-all) or @alias.tld")
         add.add_argument("destinations", help="DEST[,DEST...] or @target.tld")
         add.add_argument("--replace", action="store_true", help="replace an existing alias")
+        add.add_argument(
+            "--forward-mailbox",
+            action="store_true",
+            help="SOURCE is a mailbox and DEST replaces its delivery (list SOURCE to keep a copy)",
+        )
         add.add_argument("--disabled", action="store_true")
         for verb in ("remove", "enable", "disable"):
             alias.add_parser(verb).add_argument("source")
@@ -196,6 +212,18 @@ class Command(BaseCommand):
             f"dropped from {removed.destinations_dropped} destination list(s)."
         )
 
+    def mailbox_forward(self, o):
+        if o["off"] == bool(o["destinations"]):
+            raise CommandError("give DEST[,DEST...] or --off (not both)", returncode=2)
+        if o["off"]:
+            alias = alias_services.stop_forwarding_mailbox(o["address"], actor=self.actor)
+        else:
+            alias = alias_services.forward_mailbox(
+                o["address"], o["destinations"], actor=self.actor, keep_copy=not o["no_copy"]
+            )
+        delivery = alias_services.MailboxDelivery.of(alias.mail, alias.destination)
+        self.ok(f"Mailbox {alias.mail}: {delivery.summary or 'delivered to the mailbox only'}.")
+
     def mailbox_list(self, o):
         mailboxes = Mailbox.objects.order_by("address")
         if o["domain"]:
@@ -215,6 +243,23 @@ class Command(BaseCommand):
 
     # --- alias ---------------------------------------------------------------------------
     def alias_add(self, o):
+        if o["forward_mailbox"]:
+            source = alias_services.normalize_source(o["source"])
+            targets = alias_services.parse_destinations(o["destinations"])
+            alias = alias_services.forward_mailbox(
+                source, targets, actor=self.actor, keep_copy=source in targets
+            )
+            self.ok(f"Alias {alias.mail} → {alias.destination} replaced (mailbox forward).")
+            return
+        if alias_services.is_mailbox(alias_services.normalize_source(o["source"])):
+            source = alias_services.normalize_source(o["source"])
+            keeps = source in alias_services.parse_destinations(o["destinations"])
+            if not (o["replace"] and keeps):
+                raise ValidationError(
+                    f"{source} is a mailbox: its alias row is its delivery. Use `mail mailbox "
+                    f"forward {source} DEST[,DEST...]` (--no-copy: no local copy), or add "
+                    "--forward-mailbox to replace its delivery with DEST."
+                )
         if o["replace"]:
             alias = alias_services.replace_alias(o["source"], o["destinations"], actor=self.actor)
             self.ok(f"Alias {alias.mail} → {alias.destination} replaced.")
