@@ -36,6 +36,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from aliases.models import Alias, split_destinations
+from aliases.services import MailboxDelivery
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import passwords, quota
@@ -55,6 +56,7 @@ KINDS = {
     "dead-end": "Destinations that go nowhere",
     "loop": "Alias loops",
     "swallowed-mailbox": "Mailboxes whose mail a catch-all takes",
+    "receives-nothing": "Mailboxes that receive nothing",
     "backscatter": "Domain aliases accepting unknown users",
     "domain-state": "Rows of missing or disabled domains",
     "default-password": "Guide default password hash",
@@ -457,6 +459,36 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def check_mailboxes_receiving_nothing(ctx: CheckContext) -> list[Finding]:
+    """Enabled mailboxes whose own enabled row does not list them: forwarded with no copy.
+
+    One streamed pass over the enabled address rows that are not self-aliases, with the
+    mailbox's state selected per row (a primary-key lookup; selected, not filtered on, as
+    in check_dead_ends).
+    """
+    mailbox_state = Mailbox.objects.filter(address=OuterRef("mail")).values("enabled")[:1]
+    rows = (
+        ctx.scoped(Alias.objects.filter(enabled=True).exclude(DOMAIN_ROW))
+        .exclude(mail=F("destination"))
+        .annotate(state=Subquery(mailbox_state))
+        .values_list("mail", "destination", "state")
+    )
+    findings = []
+    for mail, destination, state in rows.iterator(STREAM_CHUNK):
+        if not state:
+            continue
+        delivery = MailboxDelivery.of(mail, destination)
+        if delivery.keeps_copy:
+            continue
+        where = ", ".join(delivery.targets) or "nowhere"
+        message = (
+            f"Mailbox {mail} receives nothing: its own alias row sends its mail to {where} "
+            "and keeps no copy, so no mail reaches its maildir."
+        )
+        findings.append(_mailbox_finding("receives-nothing", INFO, mail, message, page="forward"))
+    return findings
+
+
 def check_backscatter(ctx: CheckContext) -> list[Finding]:
     """Domain aliases under the guide's map: unknown users are accepted, then bounced."""
     if ctx.style != "guide":
@@ -736,6 +768,7 @@ CHECKS: list[Callable[[CheckContext], list[Finding]]] = [
     check_dead_ends,
     check_loops,
     check_swallowed_mailboxes,
+    check_mailboxes_receiving_nothing,
     check_backscatter,
     check_domain_state,
     check_default_passwords,

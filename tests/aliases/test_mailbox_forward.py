@@ -90,3 +90,21 @@ def test_the_delivery_of_a_mailbox_is_read_from_its_own_row():
     assert of("ann@x.org", None).keeps_copy
     assert of("ann@x.org", "ann@x.org,b@y.org").summary == "forwarded to b@y.org, copy kept"
     assert of("ann@x.org", "joann@x.org").summary == "forwarded to joann@x.org, no local copy"
+
+
+def test_mail_check_notes_a_mailbox_that_receives_nothing(ann, actor):
+    from audit.findings import INFO, run_checks
+
+    def noted():
+        return [f for f in run_checks().findings if f.kind == "receives-nothing"]
+
+    services.forward_mailbox("ann@example.org", "a@gmail.com", actor=actor)
+    assert noted() == []  # a copy is kept
+    services.forward_mailbox("ann@example.org", "a@gmail.com", actor=actor, keep_copy=False)
+    (finding,) = noted()
+    assert (finding.level, finding.object_id) == (INFO, "ann@example.org")
+    assert "receives nothing" in finding.message and "a@gmail.com" in finding.message
+    assert finding.link == "/domains/mailboxes/ann@example.org/forward/"
+    assert run_checks(["other.org"]).findings == []  # a domain admin of another domain
+    domain_services.set_mailbox_enabled("ann@example.org", False, actor=actor)
+    assert noted() == []  # a disabled mailbox has findings of its own
