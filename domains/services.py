@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from aliases.models import Alias
+from aliases.models import Alias, split_destinations
+from aliases.services import alias_snapshot
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from mailadmin import fingerprint, passwords, quota
@@ -27,11 +28,42 @@ from mailadmin.addresses import domain_of, normalize_address, normalize_domain
 
 @dataclass(frozen=True)
 class Removed:
-    """What a removal took with it."""
+    """What a removal took with it (or, from `removal_preview`, would take)."""
 
     mailboxes: int = 0
     aliases: int = 0
     destinations_dropped: int = 0
+    # Alias rows of other domains delivering into a removed domain: how many, the first
+    # ones, and whether they were removed (else kept, turned into outside deliveries).
+    inbound: int = 0
+    inbound_rows: tuple[Alias, ...] = ()
+    inbound_removed: bool = False
+
+
+INBOUND_SHOWN = 10  # inbound rows a confirmation page lists
+INBOUND_LOGGED = 500  # inbound rows an audit entry names
+
+
+def _into(destination: str, name: str) -> list[str]:
+    """The destinations of a list that deliver into domain `name` (x@name or @name)."""
+    return [d for d in split_destinations(destination) if domain_of(d).lower() == name]
+
+
+def inbound_references(name: str, *, for_update: bool = False):
+    """Alias rows of other domains with a destination in `name`, ordered by address.
+
+    One streamed pass (`destination LIKE '%@name%'`, then the exact match in Python): the
+    domain can sit anywhere in a comma-separated list, so no index range finds it.
+    """
+    name = normalize_domain(name)
+    rows = (
+        Alias.objects.filter(destination__icontains="@" + name)
+        .exclude(domain_name=name)
+        .order_by("mail")
+    )
+    if for_update:
+        rows = rows.select_for_update()
+    return (alias for alias in rows.iterator(2000) if _into(alias.destination, name))
 
 
 def domain_snapshot(domain: Domain) -> dict:
@@ -116,13 +148,27 @@ def update_domain(name: str, *, actor: Actor, transport: str) -> Domain:
     return domain
 
 
+def _inbound_note(rows: list[Alias], verb: str) -> str:
+    if not rows:
+        return ""
+    names = ", ".join(a.mail for a in rows[:5]) + (", ..." if len(rows) > 5 else "")
+    return f"{verb} {len(rows)} alias(es) of other domains delivering into it: {names}"
+
+
+def _inbound_log(rows: list[Alias]) -> list[dict]:
+    return [{"mail": a.mail, "destination": a.destination} for a in rows[:INBOUND_LOGGED]]
+
+
 @transaction.atomic
 def set_domain_enabled(name: str, enabled: bool, *, actor: Actor) -> Domain:
+    """Enable or disable a domain. The audit entry of a disable names the alias rows of
+    other domains that deliver into it (Postfix now relays their mail out)."""
     domain = get_domain(name, for_update=True)
     before = domain_snapshot(domain)
     if domain.enabled != enabled:
         domain.enabled = enabled
         domain.save(update_fields=["enabled"])
+    incoming = [] if enabled else list(inbound_references(domain.domain))
     record(
         actor,
         "enable" if enabled else "disable",
@@ -131,28 +177,96 @@ def set_domain_enabled(name: str, enabled: bool, *, actor: Actor) -> Domain:
         domain=domain.domain,
         before=before,
         after=domain_snapshot(domain),
+        message=_inbound_note(incoming, "left"),
     )
     return domain
 
 
 def removal_preview(name: str) -> Removed:
-    """What `remove_domain` would delete, for a confirmation page."""
+    """What `remove_domain` would delete, and what points into the domain from elsewhere,
+    for a confirmation page."""
     name = normalize_domain(name)
+    count, shown = 0, []
+    for alias in inbound_references(name):
+        count += 1
+        if len(shown) < INBOUND_SHOWN:
+            shown.append(alias)
     return Removed(
         mailboxes=Mailbox.objects.filter(domain_name=name).count(),
         aliases=Alias.objects.filter(domain_name=name).count(),
+        inbound=count,
+        inbound_rows=tuple(shown),
     )
 
 
+def _drop_inbound(rows: list[Alias], name: str, actor: Actor) -> None:
+    """Take domain `name` out of these rows' destinations; a row left with none goes."""
+    for alias in rows:
+        before = alias_snapshot(alias)
+        remaining = [d for d in alias.destinations if domain_of(d).lower() != name]
+        note = f"domain {name} removed"
+        if remaining:
+            alias.destination = ",".join(remaining)
+            alias.save(update_fields=["destination"])
+            after = alias_snapshot(alias)
+            record(
+                actor,
+                "update",
+                "alias",
+                alias.mail,
+                domain=alias.domain_name,
+                before=before,
+                after=after,
+                message=note,
+            )
+        else:
+            alias.delete()
+            record(
+                actor,
+                "remove",
+                "alias",
+                before["mail"],
+                domain=domain_of(before["mail"]),
+                before=before,
+                message=note,
+            )
+
+
+INBOUND_CHOICES = ("keep", "remove")
+
+
 @transaction.atomic
-def remove_domain(name: str, *, actor: Actor) -> Removed:
-    """Remove a domain with every mailbox and alias in it."""
+def remove_domain(name: str, *, actor: Actor, inbound: str = "keep") -> Removed:
+    """Remove a domain with every mailbox and alias in it.
+
+    `inbound`: what becomes of the alias rows of other domains that deliver into it:
+    "keep" them (their mail then goes out by SMTP, to wherever the domain's MX points), or
+    "remove" the domain from their destinations (a row left with none is removed). The
+    audit entry names them either way.
+    """
+    if inbound not in INBOUND_CHOICES:
+        raise ValidationError(
+            f"Inbound references are kept or removed, not {inbound!r}.", code="invalid"
+        )
     domain = get_domain(name, for_update=True)
+    incoming = list(inbound_references(domain.domain, for_update=True))
     mailboxes, _ = Mailbox.objects.filter(domain_name=domain.domain).delete()
     aliases, _ = Alias.objects.filter(domain_name=domain.domain).delete()
+    remove = inbound == "remove"
+    if remove:
+        _drop_inbound(incoming, domain.domain, actor)
     before = domain_snapshot(domain)
     domain.delete()
-    removed = Removed(mailboxes=mailboxes, aliases=aliases)
+    removed = Removed(
+        mailboxes=mailboxes,
+        aliases=aliases,
+        inbound=len(incoming),
+        inbound_rows=tuple(incoming[:INBOUND_SHOWN]),
+        inbound_removed=remove,
+    )
+    message = f"with {mailboxes} mailbox(es) and {aliases} alias(es)"
+    if incoming:
+        message += "; " + _inbound_note(incoming, "removed" if remove else "kept")
     record(
         actor,
         "remove",
@@ -160,7 +274,10 @@ def remove_domain(name: str, *, actor: Actor) -> Removed:
         before["domain"],
         domain=before["domain"],
         before=before,
-        message=f"with {mailboxes} mailbox(es) and {aliases} alias(es)",
+        after={f"inbound_{'removed' if remove else 'kept'}": _inbound_log(incoming)}
+        if incoming
+        else None,
+        message=message,
     )
     return removed
 
