@@ -1,8 +1,12 @@
 """The `import` and `export` nouns of `python manage.py mail` (see EXTRA_NOUNS there).
 
     mail import FILE.csv [--dry-run] [--skip-existing | --update]
-    mail import --from-mysql mysql://user:pw@host/maildb [--dry-run] [...]
+    mail import --from-mysql mysql://user@host/maildb [--from-mysql-password-file FILE]
     mail export [--output FILE.csv]
+
+The source database's password comes from --from-mysql-password-file (- for standard
+input) or MAILADMIN_IMPORT_MYSQL_PASSWORD: a password inside the URL is seen by every user
+of the machine in `ps`, so it still works but draws a warning.
 
 A bad row makes `import` exit 1 having written nothing: every bad row is listed on stdout
 (`line 12: reason`), the one-line summary goes to stderr. On a terminal a progress bar
@@ -11,10 +15,14 @@ A bad row makes `import` exit 1 having written nothing: every bad row is listed 
 
 import io
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import dj_database_url
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
@@ -23,6 +31,7 @@ from bulk.exporter import export_csv
 from bulk.importer import Bar, NullBar, Progress, Report, import_csv, run_import
 
 NOTE_EXAMPLES = 10
+PASSWORD_ENV = "MAILADMIN_IMPORT_MYSQL_PASSWORD"  # noqa: S105 - the variable's name
 
 
 def terminal_progress(stream=None) -> Progress:
@@ -74,8 +83,13 @@ class ImportNoun:
         parser.add_argument(
             "--from-mysql",
             metavar="URL",
-            help="copy a flurdy database instead: mysql://user:password@host:3306/maildb "
-            "(only read)",
+            help="copy a flurdy database instead: mysql://user@host:3306/maildb (only read)",
+        )
+        parser.add_argument(
+            "--from-mysql-password-file",
+            metavar="FILE",
+            help=f"the source database's password, from FILE (- for standard input); "
+            f"or set {PASSWORD_ENV}. A password in the URL shows in `ps`",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report, write nothing"
@@ -92,6 +106,8 @@ class ImportNoun:
     def run(command, options: dict) -> None:
         if bool(options["file"]) == bool(options["from_mysql"]):
             raise CommandError("give either FILE or --from-mysql URL", returncode=2)
+        if options["from_mysql_password_file"] and not options["from_mysql"]:
+            raise CommandError("--from-mysql-password-file goes with --from-mysql", returncode=2)
         mode = "update" if options["update"] else "skip" if options["skip_existing"] else "strict"
         kwargs = {
             "actor": command.actor,
@@ -100,8 +116,9 @@ class ImportNoun:
             "progress": terminal_progress(),
         }
         if options["from_mysql"]:
+            password = source_password(command, options)
             try:
-                source = flurdy.read_source(options["from_mysql"])
+                source = flurdy.read_source(options["from_mysql"], password=password)
             except flurdy.SourceError as exc:
                 raise CommandError(str(exc), returncode=1) from None
             report = Report(source.label)
@@ -126,6 +143,36 @@ class ImportNoun:
         print_report(command, report)
 
 
+def source_password(command, options: dict) -> str | None:
+    """The --from-mysql password from its file or the environment (None: the URL's own)."""
+    try:
+        in_url = bool(dj_database_url.parse(options["from_mysql"]).get("PASSWORD"))
+    except ValueError:
+        in_url = False  # flurdy.read_source reports the bad URL
+    path = options["from_mysql_password_file"]
+    password = os.environ.get(PASSWORD_ENV) or None
+    if path == "-":
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif path:
+        try:
+            password = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise CommandError(f"cannot read {path}: {reason}", returncode=1) from None
+    if in_url and password is not None:
+        raise CommandError(
+            f"the --from-mysql URL has a password: leave it out when giving "
+            f"--from-mysql-password-file or {PASSWORD_ENV}",
+            returncode=2,
+        )
+    if in_url:
+        command.stderr.write(
+            "warning: the password in the --from-mysql URL is visible to every user of this "
+            f"machine (ps); use --from-mysql-password-file or {PASSWORD_ENV}"
+        )
+    return password
+
+
 class _Raw:
     """command.stdout without the newline Django's OutputWrapper adds to each write."""
 
@@ -146,21 +193,47 @@ class ExportNoun:
             help="every domain, mailbox and alias as CSV (the format `mail import` reads)",
         )
         parser.add_argument(
-            "--output", "-o", metavar="FILE", help="write to FILE (mode 600) instead of stdout"
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="write to FILE (mode 600, replaced whole when complete) instead of stdout",
         )
 
     @staticmethod
     def run(command, options: dict) -> None:
-        if not options["output"]:
+        output = options["output"]
+        if not output:
             export_csv(_Raw(command.stdout), actor=command.actor, target="stdout")
             return
         try:
-            fd = os.open(options["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            count = export_to_file(output, actor=command.actor)
         except OSError as exc:
-            raise CommandError(f"cannot write {options['output']}: {exc.strerror}") from None
+            raise CommandError(f"cannot write {output}: {exc.strerror}") from None
+        command.stderr.write(f"Exported {count} row(s) to {output}.")
+
+
+def export_to_file(output: str, *, actor) -> int:
+    """Export into a new mode-600 file beside `output`, renamed over it once complete: an
+    existing file's mode does not carry over, and no reader sees half an export."""
+    path = Path(output)
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        special = False
+    if special:  # /dev/stdout, a named pipe: nothing to rename over
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            return export_csv(stream, actor=actor, target=output)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
-            count = export_csv(stream, actor=command.actor, target=options["output"])
-        command.stderr.write(f"Exported {count} row(s) to {options['output']}.")
+            count = export_csv(stream, actor=actor, target=output)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return count
 
 
 NOUNS = [ImportNoun, ExportNoun]

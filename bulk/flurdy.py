@@ -49,7 +49,7 @@ class Source:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _connect(url: str):
+def _connect(url: str, password: str | None = None):
     try:
         config = dj_database_url.parse(url)
     except ValueError as exc:
@@ -63,7 +63,7 @@ def _connect(url: str):
             host=host,
             port=port,
             user=config.get("USER") or "",
-            password=config.get("PASSWORD") or "",
+            password=(config.get("PASSWORD") or "") if password is None else password,
             database=config["NAME"],
             charset="utf8mb4",
             cursorclass=MySQLdb.cursors.DictCursor,
@@ -74,8 +74,8 @@ def _connect(url: str):
     return conn, label
 
 
-def _fetch(url: str) -> tuple[str, dict[str, list[dict]]]:
-    conn, label = _connect(url)
+def _fetch(url: str, password: str | None) -> tuple[str, dict[str, list[dict]]]:
+    conn, label = _connect(url, password)
     try:
         cursor = conn.cursor()
         cursor.execute("SET SESSION TRANSACTION READ ONLY")
@@ -122,8 +122,9 @@ def _key_notes(source: Source, table: str, raw: str, normalize) -> str | None:
     return key
 
 
-def read_source(url: str) -> Source:
-    label, tables = _fetch(url)
+def read_source(url: str, *, password: str | None = None) -> Source:
+    """The source's rows; `password`, when given, instead of the one in the URL."""
+    label, tables = _fetch(url, password)
     source = Source(label)
     number = 0
 
