@@ -208,3 +208,11 @@ def test_mariadb_no_spelling_of_a_locked_address_logs_in(mailbox, spelling):
 @pytest.mark.parametrize("spelling", ["jöhn@example.org", "ｊｏｈｎ@example.org"])
 def test_mariadb_an_accented_or_fullwidth_spelling_never_logs_in(mailbox, spelling):
     assert mailbox_auth.authenticate(spelling, PASSWORD) is None
+
+
+def test_an_unknown_throttle_store_fails_loudly_at_start(tmp_path):
+    from tests.core.test_settings import settings_in
+
+    result = settings_in({"MAILADMIN_LOGIN_THROTTLE": "memory"}, tmp_path)
+    assert result.returncode != 0
+    assert "MAILADMIN_LOGIN_THROTTLE must be database or cache" in result.stderr
