@@ -4,12 +4,13 @@ See README.md, "Production configuration", for the list.
 """
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from mailadmin.datadir import generated_secret, private_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,12 +47,7 @@ def _secret_key() -> str:
     key = env("SECRET_KEY")
     if key:
         return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    return generated_secret(DATA_DIR / "secret_key", 50)
 
 
 SECRET_KEY = _secret_key()
@@ -60,6 +56,7 @@ ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
+    "mailadmin",  # makes the SQLite file private (mailadmin.datadir)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -118,7 +115,7 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    private_dir(Path(DATABASES["default"]["NAME"]).parent)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
@@ -153,6 +150,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
 WHITENOISE_USE_FINDERS = DEBUG
+if DATA_DIR in STATIC_ROOT.parents:
+    private_dir(DATA_DIR)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

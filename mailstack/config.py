@@ -16,7 +16,6 @@ Two Postfix alias map styles (DESIGN.md §2):
 
 import os
 import re
-import secrets
 import subprocess
 import textwrap
 from dataclasses import dataclass, replace
@@ -24,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from mailadmin.datadir import generated_secret
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLES = ("guide", "no-backscatter")
@@ -102,12 +103,7 @@ def mailserver_password() -> str:
         return Path(file_name).read_text().strip()
     if os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD"):
         return os.environ["MAILADMIN_MAILSERVER_DB_PASSWORD"].strip()
-    path = Path(settings.DATA_DIR) / "mailserver_db_password"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(24))
-    return path.read_text().strip()
+    return generated_secret(Path(settings.DATA_DIR) / "mailserver_db_password", 24)
 
 
 def installed_dovecot_version() -> str | None:
