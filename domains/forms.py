@@ -253,6 +253,37 @@ class MailboxEditForm(ServiceForm):
         )
 
 
+class DomainDeleteForm(ServiceForm):
+    """The domain's removal; when rows of other domains deliver into it, what becomes of them."""
+
+    inbound = forms.ChoiceField(
+        label="Rows of other domains that deliver into this domain",
+        choices=[
+            (
+                "remove",
+                "Remove them: take this domain out of their destinations (a row left with "
+                "none is removed)",
+            ),
+            (
+                "keep",
+                "Keep them: Postfix then sends their mail out by SMTP, to wherever the "
+                "domain's MX points",
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, domain: Domain, inbound: int, **kwargs):
+        self.domain = domain
+        super().__init__(*args, **kwargs)
+        if not inbound:
+            del self.fields["inbound"]
+
+    def save(self, actor: Actor) -> services.Removed | None:
+        choice = self.cleaned_data.get("inbound") or "keep"
+        return self.run(services.remove_domain, self.domain.domain, actor=actor, inbound=choice)
+
+
 class MailboxPasswordForm(PasswordPairForm):
     def __init__(self, *args, mailbox: Mailbox, **kwargs):
         self.mailbox = mailbox

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
     actor_for,
@@ -28,6 +28,7 @@ from aliases.models import Alias
 from domains import services
 from domains.forms import (
     DomainCreateForm,
+    DomainDeleteForm,
     DomainEditForm,
     MailboxCreateForm,
     MailboxEditForm,
@@ -128,19 +129,37 @@ def domain_set_enabled(request, domain, enabled: bool):
 
 
 @staff_only
+@require_GET
+def domain_disable_confirm(request, domain):
+    """Before a disable: what it stops, and the rows elsewhere that deliver into it."""
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    preview = services.removal_preview(domain.domain)
+    return render(request, "domains/domain_disable.html", {"domain": domain, "preview": preview})
+
+
+@staff_only
 def domain_delete(request, domain):
     domain = get_domain_for_user(request.user, domain)
     require_superuser(request.user)
-    if request.method == "POST":
-        removed = services.remove_domain(domain.domain, actor=actor_for(request))
-        messages.success(
-            request,
-            f"Domain {display_domain(domain.domain)} removed with {removed.mailboxes} "
-            f"mailbox(es) and {removed.aliases} alias(es).",
-        )
-        return redirect("domains:list")
     preview = services.removal_preview(domain.domain)
-    return render(request, "domains/domain_delete.html", {"domain": domain, "preview": preview})
+    form = DomainDeleteForm(
+        request.POST if request.method == "POST" else None, domain=domain, inbound=preview.inbound
+    )
+    if request.method == "POST" and form.is_valid():
+        removed = form.save(actor_for(request))
+        if removed:
+            text = (
+                f"Domain {display_domain(domain.domain)} removed with {removed.mailboxes} "
+                f"mailbox(es) and {removed.aliases} alias(es)."
+            )
+            if removed.inbound:
+                verb = "removed" if removed.inbound_removed else "kept"
+                text += f" {removed.inbound} alias(es) of other domains delivering into it {verb}."
+            messages.success(request, text)
+            return redirect("domains:list")
+    context = {"domain": domain, "preview": preview, "form": form}
+    return render(request, "domains/domain_delete.html", context)
 
 
 @staff_only

@@ -43,6 +43,7 @@ URLS = [
     ("domains:edit", "/domains/example.org/edit/", SUPER_SCOPED),
     ("domains:enable", "/domains/example.org/enable/", POST_ONLY),
     ("domains:disable", "/domains/example.org/disable/", POST_ONLY),
+    ("domains:disable_confirm", "/domains/example.org/disable/confirm/", SUPER_SCOPED),
     ("domains:delete", "/domains/example.org/delete/", SUPER_SCOPED),
     ("domains:mailbox_create", "/domains/example.org/mailboxes/add/", SCOPED),
     ("domains:mailbox", "/domains/mailboxes/john@example.org/", SCOPED),
@@ -218,6 +219,7 @@ def test_the_matrix_covers_every_panel_url():
         "domains:list",
         "domains:mailbox_list",
         "domains:detail",
+        "domains:disable_confirm",
         "aliases:list",
         "accounts:list",
     }

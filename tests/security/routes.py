@@ -93,6 +93,12 @@ ROUTES = [
         who="superuser",
         scoped=True,
     ),
+    Route(
+        "domains:disable_confirm",
+        "/domains/example.org/disable/confirm/",
+        who="superuser",
+        scoped=True,
+    ),
     Route("domains:delete", "/domains/example.org/delete/", {}, who="superuser", scoped=True),
     Route(
         "domains:mailbox_create",
