@@ -46,6 +46,18 @@ class Command(BaseCommand):
             if verb == "add":
                 sub.add_argument("--transport", default="virtual:")
                 sub.add_argument("--disabled", action="store_true")
+            if verb == "remove":
+                inbound = sub.add_mutually_exclusive_group()
+                inbound.add_argument(
+                    "--keep-inbound",
+                    action="store_true",
+                    help="keep the aliases of other domains that deliver into it (default)",
+                )
+                inbound.add_argument(
+                    "--remove-inbound",
+                    action="store_true",
+                    help="take the domain out of those aliases (one left empty is removed)",
+                )
         domain.add_parser("list").add_argument("--json", action="store_true")
 
         mailbox = nouns.add_parser("mailbox", help="mailboxes (users)").add_subparsers(
@@ -148,11 +160,28 @@ class Command(BaseCommand):
         self.ok(f"Domain {domain.domain} added.")
 
     def domain_remove(self, o):
-        removed = services.remove_domain(o["name"], actor=self.actor)
+        inbound = "remove" if o["remove_inbound"] else "keep"
+        removed = services.remove_domain(o["name"], actor=self.actor, inbound=inbound)
         self.ok(
             f"Domain {normalize_domain(o['name'])} removed with {removed.mailboxes} "
             f"mailbox(es) and {removed.aliases} alias(es)."
         )
+        if removed.inbound_removed:
+            self.show_inbound(removed, "removed from their destinations")
+        else:
+            self.show_inbound(
+                removed, "kept (their mail now goes out by SMTP; --remove-inbound drops them)"
+            )
+
+    def show_inbound(self, found: "services.Removed", what: str) -> None:
+        """The alias rows of other domains that deliver into a domain, first ones listed."""
+        if not found.inbound:
+            return
+        self.ok(f"{found.inbound} alias(es) of other domains deliver into it, {what}:")
+        for alias in found.inbound_rows:
+            self.ok(f"  {alias.mail} → {alias.destination}")
+        if found.inbound > len(found.inbound_rows):
+            self.ok(f"  ... {found.inbound} in all")
 
     def domain_enable(self, o):
         self.ok(f"Domain {services.set_domain_enabled(o['name'], True, actor=self.actor)} enabled.")
@@ -160,6 +189,7 @@ class Command(BaseCommand):
     def domain_disable(self, o):
         domain = services.set_domain_enabled(o["name"], False, actor=self.actor)
         self.ok(f"Domain {domain} disabled.")
+        self.show_inbound(services.removal_preview(domain.domain), "now relayed out by SMTP")
 
     def domain_list(self, o):
         domains = Domain.objects.annotate(
