@@ -67,3 +67,18 @@ def test_disabling_names_what_still_delivers_into_it(two_domains, actor):
     services.set_domain_enabled("gone.org", False, actor=actor)
     entry = AuditEntry.objects.get(action="disable")
     assert entry.message.startswith("left 3 alias(es) of other domains delivering into it")
+
+
+def test_a_kept_domain_alias_into_a_removed_domain_is_noted_by_mail_check(two_domains, actor):
+    from audit.findings import INFO, run_checks
+
+    def notes():
+        return {
+            (f.level, f.object_id)
+            for f in run_checks().findings
+            if f.kind == "dead-end" and "not hosted here" in f.message
+        }
+
+    assert notes() == set()
+    services.remove_domain("gone.org", actor=actor)
+    assert notes() == {(INFO, "@alias.org")}
