@@ -67,9 +67,9 @@ def test_failures_under_any_spelling_count_for_the_address_the_login_uses(mailbo
     response = log_in(ADDRESS, PASSWORD, ip="198.51.100.2")
     if normalises_to_the_mailbox(spelling):
         assert response.status_code == 429
-    else:  # names no mailbox: counted apart, and it can never log in either
+    else:  # names no mailbox: counted as typed (now refused), and it never logs in
         assert response.status_code == 302
-        assert log_in(spelling, PASSWORD, ip="198.51.100.3").status_code == 200
+        assert log_in(spelling, PASSWORD, ip="198.51.100.3").status_code == 429
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS)
