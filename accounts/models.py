@@ -1,4 +1,5 @@
-"""The panel's own accounts data: which domains a staff account administers.
+"""The panel's own accounts data: which domains a staff account administers, and the
+self-service login throttle's counters.
 
 Not read by the mail servers; kept in its own table, next to the guide's tables.
 """
