@@ -31,7 +31,7 @@ from audit.services import Actor, record
 from bulk.csvformat import KINDS, FormatError, Row, read_rows
 from domains.models import Domain, Mailbox
 from domains.services import new_mailbox_row, validate_mail_password, validate_transport
-from mailadmin import passwords, quota
+from mailadmin import maildirs, passwords, quota
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
 
 MODES = ("strict", "skip", "update")
@@ -155,17 +155,7 @@ def _text(row: Row, column: str, limit: int, problems: list[str]) -> str | None:
 
 
 def _maildir(value: str) -> None:
-    parts = value.split("/")
-    if (
-        value.startswith("/")
-        or not value.endswith("/")
-        or ".." in parts
-        or any(c.isspace() or ord(c) < 32 for c in value)
-    ):
-        raise ValidationError(
-            f"maildir {value!r} must be a path relative to home ending in '/' "
-            "(e.g. example.org/john/), without '..' or spaces."
-        )
+    maildirs.validate(value)  # the domain directory is checked in `resolve`
 
 
 def _home(value: str) -> None:
@@ -425,8 +415,13 @@ class _Plan:
         own_alias_rows: set[str] = set()
         for address, item in self.mailboxes.items():
             domain = domain_of(address)
+            maildir_problems: list[str] = []
+            if "maildir" in item.fields:
+                _check(maildir_problems, maildirs.validate, item.obj.maildir, address, hosted)
             if domain not in hosted:
                 self.error(item.row, f"Domain {domain} is not hosted here: add a domain row.")
+            elif maildir_problems:
+                self.error(item.row, maildir_problems)
             elif address in mailboxes:
                 if self._existing("mailbox", item, f"Mailbox {address}"):
                     self._apply("mailbox", mailboxes[address], item)

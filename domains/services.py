@@ -22,7 +22,7 @@ from aliases.models import Alias, split_destinations
 from aliases.services import alias_snapshot
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
-from mailadmin import fingerprint, passwords, quota
+from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
 
 
@@ -309,17 +309,16 @@ def new_mailbox_row(
 ) -> Mailbox:
     """An unsaved `users` row with the derived fields every new mailbox gets.
 
-    `address` is already normalised; maildir `domain/local/`, uid/gid and home from the
-    settings, `clear` empty. Used by `create_mailbox` and the bulk import.
+    `address` is already normalised; maildir `domain/local/` (mailadmin.maildirs), uid/gid
+    and home from the settings, `clear` empty. Used by `create_mailbox` and the bulk import.
     """
-    local, _, domain = address.rpartition("@")
     return Mailbox(
         address=address,
         name=name,
         uid=settings.MAILADMIN_MAIL_UID,
         gid=settings.MAILADMIN_MAIL_GID,
         home=settings.MAILADMIN_MAIL_HOME,
-        maildir=f"{domain}/{local}/",
+        maildir=maildirs.for_address(address),
         enabled=enabled,
         change_password=change_password,
         clear="",

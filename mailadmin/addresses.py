@@ -1,17 +1,36 @@
 """Normalising and validating domains and addresses the way the mail tables store them.
 
-Everything is stored lower-case, domains in their ASCII (punycode) form.
+Everything is stored lower-case ASCII, domains in their punycode form. The stored form is
+also the lookup form: the one an exact (binary) comparison finds, so no collation can match
+a second spelling to a row.
+
+- Domains go through IDNA as mail clients send them: `Bücher.example` is
+  `xn--bcher-kva.example`, fullwidth letters and `。` (or another IDNA full stop) map to
+  their ASCII forms. One trailing dot (the FQDN form) is dropped; two are refused, as is a
+  top-level domain that is not letters (`example.123`: no such TLD, it reads as an address).
+- Local parts are an RFC 5322 dot-atom of ASCII letters, digits and `!#$%&'*+-=?^_`{|}~`,
+  without `/`: the maildir of a mailbox is `domain/local/`, so the local part is one path
+  component that can be neither `.`, `..`, hidden (leading dot) nor a Maildir++ folder
+  (`xandros/.sent`). Quoted local parts are refused (`"x/../../other.tld/bob/"@theirs`),
+  and so is anything not ASCII: Postfix and Courier compare local parts byte for byte, so
+  `josé`, `ｊｏｈｎ` or a Kelvin sign K would be another address to them, never `jose` or
+  `john`.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
-from django.core.validators import DomainNameValidator, EmailValidator
+from django.core.validators import DomainNameValidator
 
 DOMAIN_MAX = 120  # domains.domain
 ALIAS_MAX = 120  # aliases.mail and aliases.destination
 MAILBOX_MAX = 128  # users.id
 
 _domain_validator = DomainNameValidator(accept_idna=False)
-_email_validator = EmailValidator()
+_ATOM = r"[a-z0-9!#$%&'*+=?^_`{|}~-]+"
+_LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*\Z", re.IGNORECASE)
+_IDNA_DOTS = re.compile("[\u002e\u3002\uff0e\uff61]")  # the full stops IDNA separates on
+_TLD = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\Z")
 
 
 def _clean(text: str, what: str) -> str:
@@ -30,7 +49,12 @@ def _clean(text: str, what: str) -> str:
 
 def normalize_domain(text: str) -> str:
     """`Bücher.Example.` → `xn--bcher-kva.example`; raises ValidationError."""
-    name = _clean(text, "domain").rstrip(".").lower()
+    name = _IDNA_DOTS.sub(".", _clean(text, "domain"))
+    if name.endswith(".."):
+        raise ValidationError(
+            f"{text!r} is not a valid domain name: it ends in more than one dot.", code="invalid"
+        )
+    name = name.removesuffix(".").lower()
     try:
         ascii_name = name.encode("idna").decode("ascii")
     except UnicodeError:
@@ -47,6 +71,12 @@ def normalize_domain(text: str) -> str:
         _domain_validator(ascii_name)
     except ValidationError:
         raise ValidationError(f"{text!r} is not a valid domain name.", code="invalid") from None
+    if not _TLD.match(ascii_name.rpartition(".")[2]):
+        raise ValidationError(
+            f"{text!r} is not a valid domain name: its top-level domain "
+            f"{ascii_name.rpartition('.')[2]!r} is not a word of letters.",
+            code="invalid_tld",
+        )
     if len(ascii_name) > DOMAIN_MAX:
         raise ValidationError(
             f"{text!r} is too long: a domain has at most {DOMAIN_MAX} characters.", code="too_long"
@@ -62,23 +92,56 @@ def display_domain(name: str) -> str:
         return name
 
 
+def normalize_local_part(text: str) -> str:
+    """A local part as stored (lower-case ASCII dot-atom); raises ValidationError.
+
+    The one rule for what may precede the `@` of every address the panel writes, and so
+    for the `local` component of a maildir `domain/local/`.
+    """
+    if '"' in text or "\\" in text:
+        raise ValidationError(
+            f'{text!r} is not allowed as a local part: quoting (" or \\) is not accepted.',
+            code="quoted_local_part",
+        )
+    if "/" in text:
+        raise ValidationError(
+            f"{text!r} is not allowed as a local part: it may not contain '/'.",
+            code="slash_local_part",
+        )
+    if not text.isascii():
+        raise ValidationError(
+            f"{text!r} is not allowed as a local part: use ASCII letters and digits "
+            "(the mail servers compare local parts byte for byte, so accented or fullwidth "
+            "letters would make another address).",
+            code="non_ascii_local_part",
+        )
+    if not _LOCAL_PART.match(text):
+        raise ValidationError(
+            f"{text!r} is not a valid local part: letters, digits and !#$%&'*+-=?^_`{{|}}~, "
+            "with single dots between them (not first or last).",
+            code="invalid_local_part",
+        )
+    if len(text) > 64:
+        raise ValidationError(
+            f"{text!r} is not a valid local part: it exceeds 64 characters.",
+            code="invalid_local_part",
+        )
+    return text.lower()
+
+
 def normalize_address(text: str, *, max_length: int = MAILBOX_MAX) -> str:
     """`John.Doe@Example.ORG` → `john.doe@example.org`; raises ValidationError."""
     address = _clean(text, "mail address")
     local, at, domain = address.rpartition("@")
     if not at or not local:
         raise ValidationError(f"{address!r} is not a mail address (local@domain).", code="invalid")
-    if len(local) > 64:
-        raise ValidationError(
-            f"{text!r} is not a valid mail address: its local part exceeds 64 characters.",
-            code="invalid",
-        )
-    domain = normalize_domain(domain)
-    address = f"{local.lower()}@{domain}"
     try:
-        _email_validator(address)
-    except ValidationError:
-        raise ValidationError(f"{text!r} is not a valid mail address.", code="invalid") from None
+        local = normalize_local_part(local)
+    except ValidationError as error:
+        raise ValidationError(
+            f"{text!r} is not a valid mail address: {error.messages[0]}", code=error.code
+        ) from None
+    address = f"{local}@{normalize_domain(domain)}"
     if len(address) > max_length:
         raise ValidationError(
             f"{text!r} is too long: at most {max_length} characters.", code="too_long"
