@@ -39,7 +39,7 @@ from aliases.models import Alias, split_destinations
 from aliases.services import MailboxDelivery
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
-from mailadmin import passwords, quota
+from mailadmin import maildirs, passwords, quota
 from mailadmin.addresses import domain_of
 from mailadmin.sql import Binary
 
@@ -64,6 +64,7 @@ KINDS = {
     "empty-password": "Empty password hashes",
     "plaintext-password": "Plain-text passwords",
     "bad-quota": "Quotas Courier ignores",
+    "maildir": "Maildirs outside their domain or inside another mailbox's",
     "case": "Addresses differing only by case",
     "role-address": "Domains without postmaster@ or abuse@",
 }
@@ -655,6 +656,68 @@ def check_quotas(ctx: CheckContext) -> list[Finding]:
     ]
 
 
+def check_maildirs(ctx: CheckContext) -> list[Finding]:
+    """Maildirs that escape `virtual_mailbox_base` or lie in another hosted domain's
+    directory, and mailboxes sharing a maildir or nested in another's (`xandros/.sent/` is
+    a Maildir++ folder of `xandros/`). Paths as the servers resolve them (mailadmin.maildirs).
+
+    One streamed pass over every mailbox (judged against the whole table, reported in
+    scope); the resolved paths are then sorted once, so a maildir and everything inside
+    it are neighbours: a stack of the enclosing maildirs finds every overlap.
+    """
+    domains = ctx.routes.domains  # every hosted name, loaded once per run
+    rows = Mailbox.objects.order_by().values_list("address", "domain_name", "maildir")
+    findings: list[Finding] = []
+    entries: list[str] = []  # "path\0address": one string a row, sorted by path
+    for address, name, maildir in rows.iterator(STREAM_CHUNK):
+        path = maildirs.resolve(maildir.replace("\0", ""))
+        if path is None:
+            if ctx.in_scope(name):
+                message = (
+                    f"Mailbox {address} has maildir {maildir!r}, which is absolute or climbs "
+                    "out of virtual_mailbox_base: its mail is written outside the mail store."
+                )
+                findings.append(_mailbox_finding("maildir", ERROR, address, message))
+            continue
+        other = maildirs.outside_own_domain(path, name, domains)
+        if other and ctx.in_scope(name):
+            message = (
+                f"Mailbox {address} has maildir {maildir!r}, in the directory of domain "
+                f"{other}: its mail is stored among that domain's."
+            )
+            findings.append(_mailbox_finding("maildir", ERROR, address, message))
+        entries.append(f"{path}\0{address}")
+    entries.sort()
+    enclosing: list[tuple[str, str]] = []
+    reported: set[str] = set()  # an outer mailbox gets one finding, however many inside
+    for entry in entries:
+        path, _, address = entry.partition("\0")
+        while enclosing and not path.startswith(enclosing[-1][0]):
+            enclosing.pop()
+        if enclosing:
+            outer_path, outer = enclosing[-1]
+            same = path == outer_path
+            pair = ((address, outer, path), (outer, address, outer_path))
+            for this, that, where in pair:
+                if not ctx.in_scope(domain_of(this)) or this in reported:
+                    continue
+                reported.add(this)
+                shown = that if ctx.in_scope(domain_of(that)) else "a mailbox of another domain"
+                if same:
+                    relation = f"the same maildir as {shown}"
+                elif this == address:
+                    relation = f"inside the maildir of {shown}"
+                else:
+                    relation = f"which holds the maildir of {shown}"
+                message = (
+                    f"Mailbox {this} has maildir {where!r}, {relation}: each can read and "
+                    "expunge the other's mail."
+                )
+                findings.append(_mailbox_finding("maildir", ERROR, this, message))
+        enclosing.append((path, address))
+    return findings
+
+
 _CASE_TABLES: list[tuple[type, str, str, str]] = [
     (Domain, "domain", "domain", "domain"),
     (Mailbox, "address", "domain_name", "mailbox"),
@@ -786,6 +849,7 @@ CHECKS: list[Callable[[CheckContext], list[Finding]]] = [
     check_empty_passwords,
     check_plaintext_passwords,
     check_quotas,
+    check_maildirs,
     check_case,
     check_role_addresses,
 ]
