@@ -84,6 +84,16 @@ DOMAINS = [
     "example.org\u2028",  # line separator
     "*.example.org",
     "?.example.org",
+    # issue 13: one trailing dot is the FQDN form, more are refused; IDNA full stops count
+    "example.org...",
+    "example.org\u3002",
+    "example.org\u3002\u3002",
+    "example.org.\u3002",
+    "example\uff61org",  # halfwidth ideographic full stop
+    "ＥＸＡＭＰＬＥ.ＯＲＧ",
+    "example.123.",
+    "example.1a",
+    "123.456",
 ]
 
 ADDRESSES = [
@@ -170,6 +180,51 @@ ADDRESSES = [
     "_@example.org",
     "john@*.example.org",
 ]
+
+# Issue 13: address shapes that once meant something else (a maildir outside the domain, a
+# second spelling of a locked mailbox), each with the one stored form, or None: refused.
+# Built on "ann@example.org", a mailbox the fixtures do not have.
+ADDRESS_SHAPES: list[tuple[str, str | None]] = [
+    ("ann@example.org", "ann@example.org"),
+    ("ANN@EXAMPLE.ORG", "ann@example.org"),
+    # quoted local parts and slashes: the maildir is domain/local/
+    ('"ann"@example.org', None),
+    ('"x/../../other.org/mary/"@example.org', None),
+    ('"../../../../tmp/x"@example.org', None),
+    ('"ann@other.org"@example.org', None),
+    ("ann/.sent@example.org", None),
+    ("ann/@example.org", None),
+    ("/ann@example.org", None),
+    ("an\\n@example.org", None),
+    (".ann@example.org", None),
+    ("..@example.org", None),
+    # trailing dots: one is the FQDN form
+    ("ann@example.org.", "ann@example.org"),
+    ("ann@example.org..", None),
+    ("ann@example.org...", None),
+    ("ann@example.org\u3002", "ann@example.org"),
+    ("ann@example.org\u3002\u3002", None),
+    # numeric top-level domains
+    ("ann@example.123", None),
+    ("ann@127.0.0.1", None),
+    # fullwidth letters and IDNA full stops: domains map as IDNA does; local parts are not
+    # mapped (the mail servers compare them byte for byte)
+    ("ann@ｅｘａｍｐｌｅ.ｏｒｇ", "ann@example.org"),
+    ("ann@example\u3002org", "ann@example.org"),
+    ("ann@example\uff0eorg", "ann@example.org"),
+    ("ann@example\uff61org", "ann@example.org"),
+    ("ａｎｎ@example.org", None),
+    ("ＡＮＮ@example.org", None),
+    ("ann\uff20example.org", None),  # fullwidth at sign
+    # accents, combining marks and letters whose case folds to ASCII
+    ("änn@example.org", None),
+    ("ÄNN@example.org", None),
+    ("a\u0308nn@example.org", None),
+    ("\u212ann@example.org", None),  # Kelvin sign: lower() is "k"
+    ("\u017fann@example.org", None),  # long s: matches "s" case-insensitively
+    ("ann\u200b@example.org", None),
+]
+ADDRESSES += [shape for shape, _ in ADDRESS_SHAPES if shape not in ADDRESSES]
 
 QUOTAS = [
     "",

@@ -28,7 +28,7 @@ from mailadmin.addresses import (
 )
 from tests.conftest import ACTOR
 from tests.security.conftest import MAIL_PASSWORD
-from tests.security.corpus import ADDRESSES, CSV_ROWS, DOMAINS, QUOTAS
+from tests.security.corpus import ADDRESS_SHAPES, ADDRESSES, CSV_ROWS, DOMAINS, QUOTAS
 
 
 def test_the_corpus_has_at_least_200_entries():
@@ -50,7 +50,8 @@ def assert_normal_domain(name: str) -> None:
 
 def assert_normal_address(address: str) -> None:
     local, _, domain = address.rpartition("@")
-    assert local and address == address.lower()
+    assert local and address == address.lower() and local.isascii()
+    assert '"' not in local and "/" not in local and "\\" not in local
     assert not any(c.isspace() or ord(c) < 32 for c in address)
     assert len(address) <= MAILBOX_MAX
     assert_normal_domain(domain)
@@ -83,6 +84,16 @@ def test_an_address_is_refused_clearly_or_normalised(text):
         clear_message(error)
     else:
         assert_normal_address(address)
+
+
+@pytest.mark.parametrize(("text", "stored"), ADDRESS_SHAPES)
+def test_each_address_shape_has_exactly_one_stored_form_or_is_refused(text, stored):
+    if stored is None:
+        with pytest.raises(ValidationError) as error:
+            normalize_address(text)
+        clear_message(error.value)
+    else:
+        assert normalize_address(text) == stored
 
 
 @pytest.mark.parametrize("text", QUOTAS)
@@ -167,6 +178,44 @@ def test_the_mailbox_form_answers_every_local_part(su_client, text):
         assert_normal_address(row.address)
 
 
+def new_rows(before: set[str]) -> list[str]:
+    return sorted(set(Mailbox.objects.values_list("address", flat=True)) - before)
+
+
+def assert_stored_as(stored: str | None, before: set[str]) -> None:
+    """Exactly the one normalised mailbox (maildir in its domain) is new, or nothing is."""
+    assert new_rows(before) == ([stored] if stored else [])
+    if stored:
+        local, _, domain = stored.rpartition("@")
+        assert Mailbox.objects.get(address=stored).maildir == f"{domain}/{local}/"
+        assert Alias.objects.filter(mail=stored, destination=stored).exists()
+
+
+@pytest.mark.parametrize(("text", "stored"), ADDRESS_SHAPES)
+def test_the_mailbox_form_stores_each_shape_once_or_refuses_it(su_client, text, stored):
+    local, _, domain = text.rpartition("@")
+    if domain != "example.org":  # the form takes the local part; its domain is fixed
+        local = text
+    before = set(Mailbox.objects.values_list("address", flat=True))
+    data = {"local_part": local, "password1": MAIL_PASSWORD, "password2": MAIL_PASSWORD}
+    response = su_client.post("/domains/example.org/mailboxes/add/", data)
+    no_server_error(response)
+    assert_stored_as(stored if domain == "example.org" else None, before)
+
+
+@pytest.mark.parametrize(("text", "stored"), ADDRESS_SHAPES)
+def test_the_alias_form_stores_each_shape_once_or_refuses_it(su_client, text, stored):
+    before = set(Alias.objects.values_list("mail", flat=True))
+    data = {"source": text, "destinations": "john@example.org", "enabled": "on"}
+    no_server_error(su_client.post("/aliases/add/?kind=forward", data))
+    added = set(Alias.objects.values_list("mail", flat=True)) - before
+    assert added == ({stored} if stored else set())
+    data = {"source": "team@example.org", "destinations": text}
+    no_server_error(su_client.post("/aliases/add/?kind=forward", data))
+    team = Alias.objects.filter(mail="team@example.org").first()
+    assert (team.destination if team else None) == stored
+
+
 @pytest.mark.parametrize("text", QUOTAS)
 def test_the_mailbox_forms_answer_every_quota(su_client, text):
     no_server_error(su_client.post("/domains/mailboxes/john@example.org/", {"quota": text}))
@@ -233,6 +282,27 @@ def test_the_command_line_answers_every_address(mail_data, monkeypatch, text):
         assert_normal_address(row.address)
 
 
+@pytest.mark.parametrize(("text", "stored"), ADDRESS_SHAPES)
+def test_the_command_line_stores_each_shape_once_or_refuses_it(
+    mail_data, monkeypatch, text, stored
+):
+    before = set(Mailbox.objects.values_list("address", flat=True))
+    mail(monkeypatch, "mailbox", "add", text, "--password-stdin", stdin=MAIL_PASSWORD + "\n")
+    assert_stored_as(stored, before)
+
+
+@pytest.mark.parametrize(("text", "stored"), ADDRESS_SHAPES)
+def test_every_spelling_of_a_mailbox_finds_that_mailbox_or_none(mail_data, text, stored):
+    from domains import services
+
+    services.create_mailbox("ann@example.org", MAIL_PASSWORD, actor=ACTOR)
+    if stored is None:
+        with pytest.raises(ValidationError):
+            services.get_mailbox(text)
+    else:
+        assert services.get_mailbox(text).address == stored
+
+
 @pytest.mark.parametrize("text", QUOTAS)
 def test_the_command_line_answers_every_quota(mail_data, monkeypatch, text):
     mail(
@@ -281,6 +351,20 @@ def test_the_import_answers_every_address_and_domain(mail_data, text):
     assert isinstance(report.ok, bool)
     for mailbox in Mailbox.objects.all():
         assert_normal_address(mailbox.address)
+
+
+@pytest.mark.parametrize(("text", "stored"), ADDRESS_SHAPES)
+def test_the_import_stores_each_shape_once_or_refuses_it(mail_data, text, stored):
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kind", "address", "password"])
+    writer.writerow(["mailbox", text, MAIL_PASSWORD])
+    before = set(Mailbox.objects.values_list("address", flat=True))
+    report = import_csv(io.StringIO(out.getvalue()), actor=ACTOR, source="shapes.csv")
+    assert report.ok == (stored is not None), report.errors
+    assert_stored_as(stored, before)
 
 
 @pytest.mark.parametrize("text", QUOTAS)
