@@ -1,8 +1,7 @@
 """The upload form of the browser import."""
 
 from django import forms
-
-MAX_UPLOAD = 100 * 1024 * 1024
+from django.conf import settings
 
 MODE_CHOICES = [
     ("strict", "All or nothing: an object that already exists is an error"),
@@ -22,9 +21,11 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
+        # The request holding it is bounded by the same setting (mailadmin.middleware).
+        limit = settings.MAILADMIN_MAX_REQUEST_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
-                f"The file has {upload.size} bytes; the limit is {MAX_UPLOAD} "
+                f"The file has {upload.size} bytes; the limit is {limit} "
                 "(split it, or use `manage.py mail import`)."
             )
         return upload

@@ -56,7 +56,7 @@ ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "mailadmin",  # makes the SQLite file private (mailadmin.datadir)
+    "mailadmin",  # signals: the SQLite file private, a staff login's idle clock
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,13 +78,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mailadmin.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mailadmin.middleware.RequestSizeMiddleware",  # before anything reads the body
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mailadmin.middleware.StaffIdleMiddleware",
     "accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -187,6 +190,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- request bodies --------------------------------------------------------------------
+# mailadmin.middleware refuses (413) a body larger than this before anything reads it:
+# a staff login's requests are sized for the bulk import upload (the import form's limit,
+# too; nginx's client_max_body_size in docs/DEPLOY.md matches), anyone else's (login
+# pages, self-service) need a few KB.
+MAILADMIN_MAX_REQUEST_BYTES = env_int("MAILADMIN_MAX_REQUEST_BYTES", 100 * 1024 * 1024)
+MAILADMIN_MAX_ANONYMOUS_REQUEST_BYTES = env_int("MAILADMIN_MAX_ANONYMOUS_REQUEST_BYTES", 256 * 1024)
+if MAILADMIN_MAX_REQUEST_BYTES < 1 or MAILADMIN_MAX_ANONYMOUS_REQUEST_BYTES < 1:
+    raise ImproperlyConfigured("MAILADMIN_MAX_*REQUEST_BYTES must be positive")
+
 # --- staff logins ----------------------------------------------------------------------
 # django-axes counts failed staff logins in the database (shared by every worker): after
 # MAILADMIN_STAFF_LOGIN_FAILURES failures from one client address, or for one username,
@@ -203,6 +216,10 @@ AXES_VERBOSE = False
 # a confirmed authenticator can open nothing but the enrolment page.
 MAILADMIN_REQUIRE_2FA_FOR_SUPERUSERS = env_bool("MAILADMIN_REQUIRE_2FA_FOR_SUPERUSERS")
 OTP_TOTP_ISSUER = env("MAILADMIN_OTP_ISSUER", "Mailadmin")
+# A staff session ends after this many seconds without a request (mailadmin.middleware).
+MAILADMIN_STAFF_IDLE_SECONDS = env_int("MAILADMIN_STAFF_IDLE_SECONDS", 8 * 3600)
+if MAILADMIN_STAFF_IDLE_SECONDS < 1:
+    raise ImproperlyConfigured("MAILADMIN_STAFF_IDLE_SECONDS must be positive")
 
 # --- the mail database -----------------------------------------------------------------
 # SHA512-CRYPT rounds written for new passwords. Every IMAP/SMTP login makes the mail

@@ -281,6 +281,9 @@ def test_no_command_takes_a_password_as_an_argument():
     for path, action in _actions(parser):
         names = [action.dest, *action.option_strings]
         if any("pass" in n.lower() or "secret" in n.lower() for n in names):
+            if action.dest.endswith("_file"):  # names the file holding it, as `NAME_FILE` does
+                assert action.metavar == "FILE", f"mail {path} {names}"
+                continue
             checked += 1
             assert action.nargs == 0, f"mail {path} {names} takes a value"
     assert checked >= 2  # mailbox add/passwd --password-stdin
