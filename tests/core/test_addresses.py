@@ -86,3 +86,84 @@ def test_addresses_longer_than_the_column_are_refused():
     address = "a" * 60 + "@" + "b" * 60 + ".org"
     with pytest.raises(ValidationError, match="too long"):
         normalize_address(address, max_length=120)
+
+
+# --- issue 13: one stored form, never a second spelling -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("example.org.", "example.org"),  # one trailing dot: the FQDN form
+        ("example.org\u3002", "example.org"),
+        ("example\u3002org", "example.org"),  # IDNA full stops separate labels
+        ("example\uff0eorg", "example.org"),
+        ("example\uff61org", "example.org"),
+        ("ｅｘａｍｐｌｅ.ｏｒｇ", "example.org"),  # IDNA maps fullwidth letters
+        ("example.xn--p1ai", "example.xn--p1ai"),
+    ],
+)
+def test_a_domain_is_mapped_as_idna_maps_it(text, stored):
+    assert normalize_domain(text) == stored
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("example.org..", "more than one dot"),
+        ("example.org...", "more than one dot"),
+        ("example.org\u3002\u3002", "more than one dot"),
+        ("example.org.\u3002", "more than one dot"),
+        ("example.123", "top-level domain '123'"),
+        ("example.123.", "top-level domain '123'"),
+        ("123.456", "top-level domain"),
+        ("example.1a", "top-level domain"),
+    ],
+)
+def test_trailing_dots_and_numeric_top_level_domains_are_refused(text, message):
+    with pytest.raises(ValidationError, match=message):
+        normalize_domain(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('"john"@example.org', "quoted_local_part"),
+        ('"x/../../other.org/bob/"@example.org', "quoted_local_part"),
+        ('"a@x"@example.org', "quoted_local_part"),
+        ("jo\\hn@example.org", "quoted_local_part"),
+        ("xandros/.sent@example.org", "slash_local_part"),
+        ("../x@example.org", "slash_local_part"),
+        ("josé@example.org", "non_ascii_local_part"),
+        ("JOSÉ@example.org", "non_ascii_local_part"),
+        ("jose\u0301@example.org", "non_ascii_local_part"),
+        ("ｊｏｈｎ@example.org", "non_ascii_local_part"),
+        ("\u212aim@example.org", "non_ascii_local_part"),  # Kelvin sign, lower() "k"
+        ("\u017fam@example.org", "non_ascii_local_part"),  # long s, folds to "s"
+        (".john@example.org", "invalid_local_part"),
+        ("john.@example.org", "invalid_local_part"),
+        ("jo..hn@example.org", "invalid_local_part"),
+        ("..@example.org", "invalid_local_part"),
+        ("john@example.org..", "invalid"),
+        ("john@example.123", "invalid_tld"),
+    ],
+)
+def test_a_local_part_that_is_not_one_plain_ascii_path_component_is_refused(text, code):
+    with pytest.raises(ValidationError) as error:
+        normalize_address(text)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("John@Example.ORG.", "john@example.org"),
+        ("john@example\u3002org", "john@example.org"),
+        ("john@ｅｘａｍｐｌｅ.org", "john@example.org"),
+        ("o'brien+tag@example.org", "o'brien+tag@example.org"),
+        ("a.b-c_d@example.org", "a.b-c_d@example.org"),
+    ],
+)
+def test_every_accepted_spelling_has_one_lower_case_ascii_form(text, stored):
+    assert normalize_address(text) == stored
+    assert stored.isascii() and normalize_address(stored) == stored
