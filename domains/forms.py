@@ -271,6 +271,7 @@ class DomainDeleteForm(ServiceForm):
             ),
         ],
         widget=forms.RadioSelect,
+        initial="keep",  # what a removal did before it asked
     )
 
     def __init__(self, *args, domain: Domain, inbound: int, **kwargs):

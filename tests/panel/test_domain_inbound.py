@@ -19,10 +19,12 @@ def inbound(mail_data):
 
 
 def test_the_delete_page_lists_the_rows_delivering_into_the_domain(su_client, inbound):
-    html = su_client.get(DELETE).content.decode()
+    response = su_client.get(DELETE)
+    html = response.content.decode()
     assert "2 aliases of other domains</strong> deliver into other.org" in html
     assert 'href="/aliases/to-mary@example.org/"' in html and "both@example.org" in html
     assert 'name="inbound"' in html
+    assert response.context["form"]["inbound"].value() == "keep"  # as a removal did before
 
 
 def test_deleting_asks_what_becomes_of_them(su_client, inbound):
