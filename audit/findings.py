@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -40,7 +41,7 @@ from aliases.services import MailboxDelivery
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import maildirs, passwords, quota
-from mailadmin.addresses import domain_of
+from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.sql import Binary
 
 ERROR = "error"
@@ -656,6 +657,22 @@ def check_quotas(ctx: CheckContext) -> list[Finding]:
     ]
 
 
+def _maildir_finding(address: str, message: str) -> Finding:
+    """Linked to the mailbox's page, unless the panel no longer accepts its address (a
+    quoted or slashed local part): then the row is removed by hand."""
+    try:
+        usable = normalize_address(address) == address
+    except ValidationError:
+        usable = False
+    if usable:
+        return _mailbox_finding("maildir", ERROR, address, message)
+    message += (
+        " The panel does not take this address as stored: fix or remove its users and "
+        "aliases rows by hand."
+    )
+    return Finding("maildir", ERROR, "mailbox", address, domain_of(address), message)
+
+
 def check_maildirs(ctx: CheckContext) -> list[Finding]:
     """Maildirs that escape `virtual_mailbox_base` or lie in another hosted domain's
     directory, and mailboxes sharing a maildir or nested in another's (`xandros/.sent/` is
@@ -677,7 +694,7 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
                     f"Mailbox {address} has maildir {maildir!r}, which is absolute or climbs "
                     "out of virtual_mailbox_base: its mail is written outside the mail store."
                 )
-                findings.append(_mailbox_finding("maildir", ERROR, address, message))
+                findings.append(_maildir_finding(address, message))
             continue
         other = maildirs.outside_own_domain(path, name, domains)
         if other and ctx.in_scope(name):
@@ -685,7 +702,7 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
                 f"Mailbox {address} has maildir {maildir!r}, in the directory of domain "
                 f"{other}: its mail is stored among that domain's."
             )
-            findings.append(_mailbox_finding("maildir", ERROR, address, message))
+            findings.append(_maildir_finding(address, message))
         entries.append(f"{path}\0{address}")
     entries.sort()
     enclosing: list[tuple[str, str]] = []
@@ -713,7 +730,7 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
                     f"Mailbox {this} has maildir {where!r}, {relation}: each can read and "
                     "expunge the other's mail."
                 )
-                findings.append(_mailbox_finding("maildir", ERROR, this, message))
+                findings.append(_maildir_finding(this, message))
         enclosing.append((path, address))
     return findings
 

@@ -192,6 +192,15 @@ def test_mail_check_reports_a_maildir_in_another_domains_directory(mail_data):
     assert "holds the maildir of" in found["mary@other.org"]
 
 
+def test_a_finding_for_an_address_the_panel_refuses_says_to_fix_it_by_hand(mail_data):
+    _legacy('"../../../../tmp/x"@example.org', 'example.org/"../../../../tmp/x"/')
+    [finding] = check_maildirs(CheckContext())
+    assert finding.link is None and "by hand" in finding.message
+    _legacy("john/.sent@example.org", "example.org/john/.sent/")
+    john = [f for f in check_maildirs(CheckContext()) if f.object_id == "john@example.org"]
+    assert john[0].link == "/domains/mailboxes/john@example.org/"
+
+
 def test_mail_check_reports_a_maildir_that_leaves_the_mail_store(mail_data):
     _legacy('"../../../../tmp/x"@example.org', 'example.org/"../../../../tmp/x"/')
     _legacy("abs@example.org", "/etc/")
