@@ -240,6 +240,7 @@ def test_mail_check_is_silent_about_the_panels_own_layout_and_the_guides(mail_da
     _legacy("john.doe@example.org", "john.doe/")
     _legacy("Kim@example.org", "example.org/Kim/")
     _legacy("kim@other.org", "other.org/kim/")
+    _legacy("Ann@Example.ORG", "example.org/ann/")
     assert _maildir_findings() == {}
     assert not [f for f in run_checks().findings if f.kind == "maildir"]
 
