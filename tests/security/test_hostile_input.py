@@ -384,3 +384,24 @@ def test_a_file_that_is_not_csv_at_all_is_reported(mail_data):
     for text in ("\x00\x01\x02", "kind\n", "", "\ufeff", "a,b,c\n1,2,3\n", '"' * 1000):
         report = import_csv(io.StringIO(text), actor=ACTOR, source="junk.csv")
         assert not report.ok
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("example.123", "top-level domain '123'"),
+        ("example.org..", "more than one dot"),
+        ("example.org\u3002\u3002", "more than one dot"),
+    ],
+)
+def test_a_numeric_tld_or_a_second_trailing_dot_is_refused_with_its_reason(
+    su_client, monkeypatch, text, message
+):
+    response = su_client.post("/domains/add/", {"name": text, "transport": "virtual:"})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["name"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("mail", "domain", "add", text, stdout=io.StringIO(), stderr=io.StringIO())
+    assert error.value.returncode == 1
+    assert sorted(Domain.objects.values_list("domain", flat=True)) == ["example.org", "other.org"]
