@@ -266,3 +266,43 @@ def _check_exit_code() -> int:
     except CommandError as error:
         return error.returncode
     return 0
+
+
+# --- the flurdy import (`mail import --from-mysql`): the same rows, the same rules ----------
+
+
+def _flurdy_source(monkeypatch, users: list[dict]) -> None:
+    from bulk import flurdy
+
+    tables = {
+        "domains": [{"domain": "example.org"}, {"domain": "other.org"}],
+        "users": [{"crypt": "aBACh4.6nEXfA", **user} for user in users],
+        "aliases": [],
+    }
+    monkeypatch.setattr(flurdy, "_fetch", lambda url, password: ("mysql://src", tables))
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"id": '"x/../../other.org/mary/"@example.org', "maildir": "example.org/x/"},
+        {"id": "john/.sent@example.org", "maildir": "john/.sent/"},
+        {"id": "ann@example.org", "maildir": "other.org/mary/"},
+        {"id": "ann@example.org", "maildir": "../../../../tmp/x/"},
+        {"id": "ann@example.org", "maildir": "xandros/.sent/"},
+    ],
+)
+def test_adopting_a_flurdy_database_refuses_rows_that_leave_their_domain(db, monkeypatch, user):
+    _flurdy_source(monkeypatch, [user])
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("mail", "import", "--from-mysql", "mysql://u@h/db", stdout=out)
+    assert error.value.returncode == 1
+    assert "local part" in out.getvalue() or "maildir" in out.getvalue()
+    assert not Mailbox.objects.exists()
+
+
+def test_adopting_a_flurdy_database_keeps_the_guides_maildir_layout(db, monkeypatch):
+    _flurdy_source(monkeypatch, [{"id": "xandros@example.org", "maildir": "xandros/"}])
+    call_command("mail", "import", "--from-mysql", "mysql://u@h/db", stdout=io.StringIO())
+    assert Mailbox.objects.get().maildir == "xandros/"
