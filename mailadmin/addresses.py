@@ -13,8 +13,9 @@ a second spelling to a row.
   component that can be neither `.`, `..`, hidden (leading dot) nor a Maildir++ folder
   (`xandros/.sent`). Quoted local parts are refused (`"x/../../other.tld/bob/"@theirs`),
   and so is anything not ASCII: Postfix and Courier compare local parts byte for byte, so
-  `josé`, `ｊｏｈｎ` or a Kelvin sign K would be another address to them, never `jose` or
-  `john`.
+  `josé`, `ｊｏｈｎ`, U+212A (Kelvin sign, whose lower() is `k`) or U+017F (long s, which
+  matches `s` case-insensitively) would be other addresses to them, never `jose`, `john`,
+  `k` or `s`.
 """
 
 import re
