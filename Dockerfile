@@ -14,5 +14,6 @@ RUN SECRET_KEY=collectstatic-only MAILADMIN_DATA_DIR=/tmp/build \
     python manage.py collectstatic --no-input -v0 && rm -rf /tmp/build
 USER mailadmin
 EXPOSE 8000
-CMD ["gunicorn", "mailadmin.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+CMD ["gunicorn", "mailadmin.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", \
+     "--workers", "3", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -17,6 +17,7 @@ SORT_CHOICES = [("", "mail")] + [
     for prefix in ("", "-")
 ]
 OBJECT_TYPES = ("domain", "mailbox", "alias", "admin", "bulk")
+DATE_NOT_UNDERSTOOD = "This date was not understood: use YYYY-MM-DD, e.g. 2026-01-31."
 DOMAIN_SELECT_MAX = 50  # more domains than this: a text box, not a <select> of all of them
 
 
@@ -95,10 +96,16 @@ class HistoryForm(_ScopedDomainForm):
     )
     object_id = forms.CharField(required=False, max_length=128, label="Object")
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": DATE_NOT_UNDERSTOOD},
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": DATE_NOT_UNDERSTOOD},
     )
 
     def clean(self):
@@ -110,4 +117,12 @@ class HistoryForm(_ScopedDomainForm):
 
 
 class TraceForm(forms.Form):
-    address = forms.CharField(max_length=254, label="Address")
+    # 254: the longest address SMTP carries (RFC 5321 path limit less the angle brackets).
+    address = forms.CharField(
+        max_length=254,
+        label="Address",
+        error_messages={
+            "max_length": "This address is too long: an address has at most %(limit_value)d "
+            "characters (this one has %(show_value)d)."
+        },
+    )

@@ -13,7 +13,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -327,6 +327,9 @@ def _history(request) -> tuple[HistoryForm, QuerySet]:
         queryset = queryset.filter(at__gte=_day_start(since))
     if until := form.value("until"):
         queryset = queryset.filter(at__lt=_day_start(until + datetime.timedelta(days=1)))
+    if form.errors:
+        # A filter that was not understood is shown beside the filters, never dropped.
+        queryset = queryset.none()
     return form, queryset.order_by("-at", "-id")
 
 
@@ -358,7 +361,10 @@ def history(request):
 @require_GET
 @staff_only
 def history_csv(request):
-    _, queryset = _history(request)
+    form, queryset = _history(request)
+    if form.errors:
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        return HttpResponseBadRequest(problems, content_type="text/plain")
 
     def dump(value) -> str:
         return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -9,11 +9,10 @@ may change their own password in self-service; 0, the postmaster has locked it a
 staff can set it. The mail servers ignore the column.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
@@ -23,6 +22,7 @@ from aliases.services import alias_snapshot
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from mailadmin import fingerprint, maildirs, passwords, quota
+from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
 
 
@@ -107,11 +107,21 @@ def get_mailbox(address: str, *, for_update: bool = False) -> Mailbox:
         raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox") from None
 
 
+# Postfix's transport(5) result `transport:nexthop`: a master.cf service name (may be empty
+# when a nexthop is given: Postfix then uses its default transport) and a nexthop such as
+# `[10.0.0.5]:25`, `unix:private/dovecot-lmtp` or a comma-separated list of hosts.
+_TRANSPORT = re.compile(r"(?:[a-z0-9][a-z0-9_-]*:[\w.:\[\]/@+=,-]*|:[\w.:\[\]/@+=,-]+)", re.ASCII)
+
+
 def validate_transport(transport: str) -> str:
+    """The one transport rule: a Postfix `transport:nexthop` value, e.g. 'virtual:'."""
     transport = (transport or "").strip()
-    if not transport or len(transport) > 120 or any(c.isspace() for c in transport):
+    if len(transport) > 120 or not _TRANSPORT.fullmatch(transport):
         raise ValidationError(
-            "A transport is a Postfix transport such as 'virtual:' (at most 120 characters).",
+            "A transport is a Postfix transport:nexthop value such as 'virtual:', "
+            "'smtp:[10.0.0.5]:25' or 'lmtp:unix:private/dovecot-lmtp': a lower-case service "
+            "name from master.cf, a colon, then an optional nexthop without spaces "
+            "(at most 120 characters).",
             code="invalid_transport",
         )
     return transport
@@ -285,10 +295,7 @@ def remove_domain(name: str, *, actor: Actor, inbound: str = "keep") -> Removed:
 @sensitive_variables()
 def validate_mail_password(password: str, address: str, name: str = "") -> None:
     """Django's password validators, with the address and name as the similar attributes."""
-    if not password:
-        raise ValidationError("A mail password cannot be empty.", code="empty_password")
-    owner = User(username=address.partition("@")[0], email=address, first_name=name)
-    password_validation.validate_password(password, owner)
+    mail_password_validation.validate_mail_password(password, address, name)
 
 
 @sensitive_variables()

@@ -1,6 +1,15 @@
-"""Password validators beyond Django's own (AUTH_PASSWORD_VALIDATORS)."""
+"""Password validators beyond Django's own (AUTH_PASSWORD_VALIDATORS); the mail password check."""
 
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import (
+    UserAttributeSimilarityValidator,
+    get_default_password_validators,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
+from django.views.decorators.debug import sensitive_variables
 
 
 class VarietyValidator:
@@ -20,3 +29,57 @@ class VarietyValidator:
 
     def get_help_text(self) -> str:
         return "Your password must use at least three different characters, not only spaces."
+
+
+@dataclass(frozen=True)
+class MailOwner:
+    """The mailbox a mail password belongs to, as the password validators see it."""
+
+    address: str
+    name: str = ""
+
+
+class MailAttributeSimilarityValidator(UserAttributeSimilarityValidator):
+    """Django's similarity check, against a mailbox's address and name, in those words.
+
+    Django's own validator names staff `User` fields ("username", "first name"), which says
+    nothing to someone setting a mail password.
+    """
+
+    def validate(self, password: str, user: object = None) -> None:
+        if not isinstance(user, MailOwner):
+            return
+        local = user.address.rpartition("@")[0]
+        for value, label in (
+            (user.address, "mail address"),
+            (local, "mail address"),
+            (user.name, "mailbox owner's name"),
+        ):
+            # Django's comparison (whole value and its \W-separated parts), on one value.
+            probe = User(first_name=value)
+            try:
+                UserAttributeSimilarityValidator(("first_name",), self.max_similarity).validate(
+                    password, probe
+                )
+            except ValidationError:
+                raise ValidationError(
+                    f"The password is too similar to the {label}.", code="password_too_similar"
+                ) from None
+
+
+def mail_password_validators() -> list:
+    """The configured validators, with the similarity check speaking of the mailbox."""
+    return [
+        MailAttributeSimilarityValidator(validator.user_attributes, validator.max_similarity)
+        if isinstance(validator, UserAttributeSimilarityValidator)
+        else validator
+        for validator in get_default_password_validators()
+    ]
+
+
+@sensitive_variables()
+def validate_mail_password(password: str, address: str, name: str = "") -> None:
+    """The one check of a new mail password (panel, self-service, CLI, import)."""
+    if not password:
+        raise ValidationError("A mail password cannot be empty.", code="empty_password")
+    validate_password(password, MailOwner(address, name), mail_password_validators())

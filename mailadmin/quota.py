@@ -19,19 +19,44 @@ HELP = (
 )
 
 
+NO_QUOTA = "Leave it empty (or write 'unlimited') for no quota."
+
+
 def _invalid(value: str) -> ValidationError:
     return ValidationError(f"{value!r} is not a quota. {HELP}", code="invalid_quota")
 
 
+def _zero(value: str) -> ValidationError:
+    # A bare 0 once meant unlimited here while 0M was refused; zero is now refused in every
+    # spelling so that nobody types "0" meaning "nothing" and gets no limit at all.
+    return ValidationError(
+        f"{value!r} is not a quota: a quota must be more than zero. {NO_QUOTA}",
+        code="invalid_quota",
+    )
+
+
+def _too_large(value: str) -> ValidationError:
+    return ValidationError(
+        f"{value!r} is too large: a quota is at most 8 EB ({MAX_BYTES} bytes or messages).",
+        code="invalid_quota",
+    )
+
+
 def parse(value: str) -> str:
-    """Human or Courier input → Courier's exact quota string ('' = unlimited)."""
+    """Human or Courier input → Courier's exact quota string ('' = unlimited).
+
+    The one quota rule of every entry point (forms, CLI, importer): empty or 'unlimited' means
+    no quota; a size or count of zero is refused, never taken as unlimited.
+    """
     if value is None:
         return ""
     text = value.strip()
-    if not text or text.lower() in ("unlimited", "none", "0"):
+    if not text or text.lower() in ("unlimited", "none"):
         return ""
     if len(text) > 64 or not text.isascii():
         raise _invalid(value[:64])
+    if re.fullmatch(r"0+(\.0*)?", text):
+        raise _zero(value)
     size = count = None
     for part in (p.strip() for p in text.split(",")):
         courier = re.fullmatch(r"([0-9]+)S", part)
@@ -45,12 +70,10 @@ def parse(value: str) -> str:
             size = int(float(human.group(1)) * UNITS[human.group(2).upper()])
         else:
             raise _invalid(value)
-    if (size is not None and not 0 < size <= MAX_BYTES) or (
-        count is not None and not 0 < count <= MAX_BYTES
-    ):
-        raise ValidationError(
-            f"{value!r} is out of range: a quota must be positive.", code="invalid_quota"
-        )
+    if (size is not None and size > MAX_BYTES) or (count is not None and count > MAX_BYTES):
+        raise _too_large(value)
+    if size == 0 or count == 0:
+        raise _zero(value)
     return ",".join(p for p in (size and f"{size}S", count and f"{count}C") if p)
 
 

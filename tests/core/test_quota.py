@@ -12,7 +12,6 @@ MB = 1024**2
         ("", ""),
         ("   ", ""),
         ("unlimited", ""),
-        ("0", ""),
         ("500M", f"{500 * MB}S"),
         ("500 MB", f"{500 * MB}S"),
         ("500mb", f"{500 * MB}S"),
@@ -60,6 +59,9 @@ def test_human_and_courier_input_is_stored_as_courier_s_exact_string(text, store
         "0.0001K",
         "NaNM",
         "infG",
+        "0",
+        "0M",
+        "0S",
     ],
 )
 def test_anything_else_is_refused_with_a_clear_message(text):

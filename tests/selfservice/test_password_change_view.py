@@ -76,7 +76,7 @@ def test_a_wrong_current_password_is_refused_and_counted(mailbox_client):
         ("Sh0rt!", "This password is too short. It must contain at least 8 characters."),
         ("password123", "This password is too common."),
         ("83920174651", "This password is entirely numeric."),
-        ("johnexample", "The password is too similar to the email address."),
+        ("johnexample", "The password is too similar to the mail address."),
     ],
 )
 def test_the_password_validators_apply(mailbox_client, new, message):
