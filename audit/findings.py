@@ -684,10 +684,11 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
     it are neighbours: a stack of the enclosing maildirs finds every overlap.
     """
     domains = ctx.routes.domains  # every hosted name, loaded once per run
-    rows = Mailbox.objects.order_by().values_list("address", "domain_name", "maildir")
+    rows = Mailbox.objects.order_by().values_list("address", "maildir")
     findings: list[Finding] = []
     entries: list[str] = []  # "path\0address": one string a row, sorted by path
-    for address, name, maildir in rows.iterator(STREAM_CHUNK):
+    for address, maildir in rows.iterator(STREAM_CHUNK):
+        name = domain_of(address).lower()  # after the last '@', as Postfix reads it
         path = maildirs.resolve(maildir.replace("\0", ""))
         if path is None:
             if ctx.in_scope(name):
@@ -717,10 +718,11 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
             same = path == outer_path
             pair = ((address, outer, path), (outer, address, outer_path))
             for this, that, where in pair:
-                if not ctx.in_scope(domain_of(this)) or this in reported:
+                if not ctx.in_scope(domain_of(this).lower()) or this in reported:
                     continue
                 reported.add(this)
-                shown = that if ctx.in_scope(domain_of(that)) else "a mailbox of another domain"
+                visible = ctx.in_scope(domain_of(that).lower())
+                shown = that if visible else "a mailbox of another domain"
                 if same:
                     relation = f"the same maildir as {shown}"
                 elif this == address:
