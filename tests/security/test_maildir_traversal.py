@@ -306,3 +306,15 @@ def test_adopting_a_flurdy_database_keeps_the_guides_maildir_layout(db, monkeypa
     _flurdy_source(monkeypatch, [{"id": "xandros@example.org", "maildir": "xandros/"}])
     call_command("mail", "import", "--from-mysql", "mysql://u@h/db", stdout=io.StringIO())
     assert Mailbox.objects.get().maildir == "xandros/"
+
+
+def test_a_legacy_row_the_rules_refuse_keeps_its_page_by_its_exact_bytes_only(su_client):
+    from urllib.parse import quote
+
+    def page(address: str):  # the address as the list links it: quoted twice
+        return su_client.get(f"/domains/mailboxes/{quote(quote(address, '@'), '@')}/")
+
+    _legacy("john/.sent@example.org", "example.org/john/.sent/")
+    assert page("john/.sent@example.org").context["mailbox"].address == "john/.sent@example.org"
+    for look_alike in ("JOHN/.sent@example.org", "ｊｏｈｎ@example.org", '"john"@example.org'):
+        assert page(look_alike).status_code == 404, look_alike
