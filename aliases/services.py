@@ -24,6 +24,7 @@ from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from mailadmin import fingerprint
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
+from mailadmin.unique import unique_or
 
 
 def alias_snapshot(alias: Alias) -> dict:
@@ -120,9 +121,11 @@ def create_alias(
     source: str, destinations: str | list[str], *, actor: Actor, enabled: bool = True
 ) -> Alias:
     source, destination = _validated(source, destinations)
+    exists = ValidationError(f"Alias {source} already exists; replace it instead.", code="exists")
     if Alias.objects.filter(mail=source).exists():
-        raise ValidationError(f"Alias {source} already exists; replace it instead.", code="exists")
-    alias = Alias.objects.create(mail=source, destination=destination, enabled=enabled)
+        raise exists
+    with unique_or(exists):
+        alias = Alias.objects.create(mail=source, destination=destination, enabled=enabled)
     record(actor, "create", "alias", source, domain=domain_of(source), after=alias_snapshot(alias))
     return alias
 

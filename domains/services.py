@@ -24,6 +24,7 @@ from domains.models import Domain, Mailbox
 from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
+from mailadmin.unique import unique_or
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,11 @@ def create_domain(
 ) -> Domain:
     name = normalize_domain(name)
     transport = validate_transport(transport)
+    exists = ValidationError(f"Domain {name} already exists.", code="exists")
     if Domain.objects.filter(domain=name).exists():
-        raise ValidationError(f"Domain {name} already exists.", code="exists")
-    domain = Domain.objects.create(domain=name, transport=transport, enabled=enabled)
+        raise exists
+    with unique_or(exists):
+        domain = Domain.objects.create(domain=name, transport=transport, enabled=enabled)
     record(actor, "create", "domain", name, domain=name, after=domain_snapshot(domain))
     return domain
 
@@ -353,12 +356,14 @@ def create_mailbox(
     domain = get_domain(domain_of(address))
     if len(name) > 128:
         raise ValidationError("A name has at most 128 characters.", code="too_long")
+    exists = ValidationError(f"Mailbox {address} already exists.", code="exists")
+    alias_exists = ValidationError(
+        f"{address} is already an alias; remove it before creating a mailbox.", code="exists"
+    )
     if Mailbox.objects.filter(address=address).exists():
-        raise ValidationError(f"Mailbox {address} already exists.", code="exists")
+        raise exists
     if Alias.objects.filter(mail=address).exists():
-        raise ValidationError(
-            f"{address} is already an alias; remove it before creating a mailbox.", code="exists"
-        )
+        raise alias_exists
     mailbox = new_mailbox_row(
         address,
         name=name.strip(),
@@ -367,8 +372,10 @@ def create_mailbox(
         change_password=change_password,
     )
     _set_password_fields(mailbox, password)
-    mailbox.save(force_insert=True)
-    Alias.objects.create(mail=address, destination=address, enabled=enabled)
+    with unique_or(exists):
+        mailbox.save(force_insert=True)
+    with unique_or(alias_exists):
+        Alias.objects.create(mail=address, destination=address, enabled=enabled)
     record(
         actor, "create", "mailbox", address, domain=domain.domain, after=mailbox_snapshot(mailbox)
     )

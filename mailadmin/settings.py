@@ -119,6 +119,15 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     private_dir(Path(DATABASES["default"]["NAME"]).parent)
+    # A writer takes the write lock when its transaction begins (not at its first write,
+    # where two readers turning writers fail at once with "database is locked"), and the
+    # others wait for it up to `timeout` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("MAILADMIN_SQLITE_TIMEOUT", 20),
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
