@@ -217,7 +217,8 @@ if MAILADMIN_MAX_REQUEST_BYTES < 1 or MAILADMIN_MAX_ANONYMOUS_REQUEST_BYTES < 1:
 AXES_FAILURE_LIMIT = env_int("MAILADMIN_STAFF_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MAILADMIN_STAFF_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # for the username that logged in only (StaffLoginHandler)
+AXES_HANDLER = "accounts.staff_throttle.StaffLoginHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "mailadmin.client.client_address"  # MAILADMIN_CLIENT_IP_HEADER
 AXES_VERBOSE = False

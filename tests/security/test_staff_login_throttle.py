@@ -92,3 +92,16 @@ def test_mailbox_passwords_are_throttled_apart_from_staff_logins(admin_a, settin
         client.post("/account/login/", {"address": "john@example.org", "password": "wrong"})
     assert not AccessAttempt.objects.exists()
     assert attempt(client, "alice", PASSWORD).status_code == 302
+
+
+def test_a_success_does_not_forget_the_clients_failures_on_other_usernames(
+    admin_a, admin_b, settings
+):
+    # A domain admin guessing the superuser's password from their own address, logging in
+    # as themselves between guesses, is still locked out.
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, "root", "wrong-password").status_code == 200
+        assert attempt(Client(), "bob", PASSWORD).status_code == 302
+    assert attempt(client, "root", "wrong-password").status_code == 429
+    assert attempt(Client(), "bob", PASSWORD).status_code == 429
