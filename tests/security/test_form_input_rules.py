@@ -8,15 +8,8 @@
 - a password like the mailbox's address says "mail address", wherever it is set.
 """
 
-import http.client
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,10 +20,9 @@ from domains import services
 from domains.models import Domain, Mailbox
 from mailadmin import quota
 from tests.conftest import ACTOR
+from tests.live_panel import ROOT, live_panel, manage, panel_env
 from tests.panel.conftest import MAIL_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 LONG_ADDRESS = "a" * 4988 + "@example.org"  # 5,000 characters
 
 
@@ -211,115 +203,25 @@ def test_every_gunicorn_command_reads_the_config_that_raises_the_request_line_li
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _manage(env: dict, *args: str) -> None:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-
-
-def _get(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Connection": "close", **(headers or {})})
-    response = connection.getresponse()
-    response.text = response.read().decode(errors="replace")
-    connection.close()
-    return response
-
-
 def test_a_real_gunicorn_answers_a_long_tracer_query_with_the_form_error(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILADMIN_", "DJANGO_"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'mailadmin.sqlite3'}",
-        MAILADMIN_DATA_DIR=str(tmp_path),
-        SECRET_KEY="test-secret-key-for-long-urls-" + "x" * 20,
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="mailadmin.settings",
-        DJANGO_SUPERUSER_PASSWORD="Unusual-Staff-Pass-42",
-    )
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "createsuperuser", "--noinput", "--username", "root", "--email", "r@x.org")
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [
-            str(BIN / "gunicorn"),
-            "mailadmin.wsgi",
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn is not listening on 127.0.0.1:{port}")
-                time.sleep(0.1)
-        login = _get(port, "/login/")
-        cookies = {
-            c.split("=", 1)[0]: c.split(";", 1)[0].split("=", 1)[1]
-            for c in login.headers.get_all("Set-Cookie")
-        }
-        token = login.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        body = f"csrfmiddlewaretoken={token}&username=root&password=Unusual-Staff-Pass-42"
-        connection.request(
-            "POST",
-            "/login/",
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={cookies['csrftoken']}",
-                "Connection": "close",
-            },
+    env = panel_env(tmp_path, DJANGO_SUPERUSER_PASSWORD="Unusual-Staff-Pass-42")
+    with live_panel(env) as panel:
+        manage(env, "createsuperuser", "--noinput", "--username", "root", "--email", "r@x.org")
+        login = panel.request("GET", "/login/")
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": login.csrf_token(),
+                "username": "root",
+                "password": "Unusual-Staff-Pass-42",
+            }
         )
-        answer = connection.getresponse()
-        answer.read()
+        answer = panel.request("POST", "/login/", body, login.cookie("csrftoken"))
         assert answer.status == 302, answer.status
-        session = {
-            c.split("=", 1)[0]: c.split(";", 1)[0].split("=", 1)[1]
-            for c in answer.headers.get_all("Set-Cookie")
-        }
-        connection.close()
-        response = _get(
-            port,
-            f"/audit/trace/?address={LONG_ADDRESS}",
-            {"Cookie": f"sessionid={session['sessionid']}"},
+        response = panel.request(
+            "GET", f"/audit/trace/?address={LONG_ADDRESS}", cookie=answer.cookie("sessionid")
         )
         assert response.status == 200, response.status
         assert "This address is too long" in response.text
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- history: a date that is not a date -------------------------------------------------
