@@ -63,7 +63,7 @@ def print_report(command, report: Report) -> None:
             command.stdout.write(f"  {item}")
         if len(items) > NOTE_EXAMPLES:
             command.stdout.write(f"  ... and {len(items) - NOTE_EXAMPLES} more")
-    if report.errors:
+    if not report.ok:
         raise CommandError(report.summary(), returncode=1)
     command.stdout.write(report.summary())
 

@@ -1,7 +1,13 @@
 """The upload form of the browser import."""
 
+import csv
+import io
+
 from django import forms
 from django.conf import settings
+
+from bulk.csvformat import FormatError, read_rows
+from bulk.importer import passwords_to_hash
 
 MODE_CHOICES = [
     ("strict", "All or nothing: an object that already exists is an error"),
@@ -28,4 +34,24 @@ class ImportForm(forms.Form):
                 f"The file has {upload.size} bytes; the limit is {limit} "
                 "(split it, or use `manage.py mail import`)."
             )
+        self.check_passwords_to_hash(upload)
         return upload
+
+    def check_passwords_to_hash(self, upload) -> None:
+        """Refuse, before any work, a file whose hashing would outlast the request."""
+        limit = settings.MAILADMIN_WEB_IMPORT_PASSWORDS
+        stream = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+        try:
+            count = passwords_to_hash(read_rows(stream))
+        except (FormatError, ValueError, csv.Error):
+            count = 0  # the import reports it, with its line
+        finally:
+            stream.detach()
+            upload.seek(0)
+        if count > limit:
+            raise forms.ValidationError(
+                f"The file has {count} clear passwords to hash; a browser import hashes at "
+                f"most {limit} (MAILADMIN_WEB_IMPORT_PASSWORDS) within the request. Import "
+                "it with `python manage.py mail import FILE.csv`, or give crypt hashes "
+                "instead of passwords."
+            )

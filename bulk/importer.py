@@ -13,7 +13,11 @@ write `unlimited` to remove a quota). Mailboxes updated with an `enabled` value 
 self-alias along, as `set_mailbox_enabled` does.
 """
 
+import ctypes
 import os
+import signal
+import socket
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +27,7 @@ from typing import Protocol, TextIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
 from aliases.models import Alias
 from aliases.services import normalize_source, parse_destinations
@@ -83,10 +87,11 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
     written: bool = False
+    unavailable: str = ""  # the database stopped answering: why
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.unavailable
 
     def note(self, category: str, detail: str) -> None:
         self.notes.setdefault(category, []).append(detail)
@@ -97,6 +102,11 @@ class Report:
         return ", ".join(f"{counter[k]} {label}" for k, label in kinds)
 
     def summary(self) -> str:
+        if self.unavailable:
+            return (
+                f"Database unavailable ({self.unavailable}): nothing written from "
+                f"{self.source}. Run the import again when it answers."
+            )
         if self.errors:
             return f"{len(self.errors)} bad row(s) in {self.source}: nothing written" + (
                 " (dry run)." if self.dry_run else "."
@@ -205,7 +215,36 @@ def _alias_destination(source: str, targets: list[str]) -> str:
 
 
 # --- passwords, on every core ------------------------------------------------------------
-def _init_worker() -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _close_listening_sockets() -> None:
+    """A forked child must not keep the web server's listening socket open."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+            with socket.socket(fileno=os.dup(fd)) as probe:
+                listening = probe.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+        except OSError:
+            continue
+        if listening:
+            os.close(fd)
+
+
+def _init_worker(parent: int | None = None) -> None:
+    """A pool child dies with its parent: a web worker killed past its timeout (SIGKILL)
+    must not leave hashing children behind holding memory and the listening socket."""
+    if parent is not None and os.path.isdir("/proc/self/fd"):  # Linux
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # it died before the line above
+            os._exit(1)
+        _close_listening_sockets()
+    # gunicorn's handlers (inherited through fork) only mark the worker as stopping.
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
     if not settings.configured:  # spawn/forkserver start methods: set Django up again
         import django
 
@@ -243,7 +282,9 @@ def _run_password_jobs(
             return results
         chunks = [jobs[s : s + HASH_CHUNK] for s in range(0, len(jobs), HASH_CHUNK)]
         results = []
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),)
+        ) as pool:
             for chunk, done in zip(
                 chunks, pool.map(check_passwords, chunks, [hash_them] * len(chunks)), strict=True
             ):
@@ -525,6 +566,18 @@ def run_import(
         for row in rows:
             plan.read(row)
             bar.update(1)
+    try:
+        return _resolve_and_write(plan, actor, source, dry_run=dry_run, progress=progress)
+    except (OperationalError, InterfaceError) as exc:  # unreachable, not a bad row
+        report.unavailable = str(exc) or type(exc).__name__
+        report.written = False
+        return report
+
+
+def _resolve_and_write(
+    plan: _Plan, actor: Actor, source: str, *, dry_run: bool, progress: Progress
+) -> Report:
+    report = plan.report
     plan.resolve()
     if plan.password_items:
         jobs = [(i.key, i.obj.name, i.password) for i in plan.password_items]
@@ -551,6 +604,8 @@ def run_import(
                 after=report.audit_data(),
                 message=report.summary(),
             )
+    except (OperationalError, InterfaceError):
+        raise
     except DatabaseError as exc:
         report.errors.append(
             Problem(
@@ -563,6 +618,11 @@ def run_import(
         return report
     report.written = True
     return report
+
+
+def passwords_to_hash(rows: Iterable[Row]) -> int:
+    """How many rows carry a clear password (the costly part of an import)."""
+    return sum(1 for row in rows if row.kind == "mailbox" and row.get("password"))
 
 
 def import_csv(stream: TextIO, **kwargs) -> Report:

@@ -33,7 +33,8 @@ def import_upload(request):
         mode=form.cleaned_data["mode"],
         dry_run=form.cleaned_data["dry_run"],
     )
-    return render(request, "bulk/result.html", {"report": report}, status=200 if report.ok else 400)
+    status = 200 if report.ok else 503 if report.unavailable else 400
+    return render(request, "bulk/result.html", {"report": report}, status=status)
 
 
 @superuser_only
