@@ -20,10 +20,18 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file", help_text="The format of the export below (UTF-8, one header row)."
     )
+
     mode = forms.ChoiceField(
         choices=MODE_CHOICES, initial="strict", widget=forms.RadioSelect, label="Existing objects"
     )
     dry_run = forms.BooleanField(required=False, label="Dry run: check and report, write nothing")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += (
+            f" At most {settings.MAILADMIN_WEB_IMPORT_PASSWORDS} clear passwords (hashing them "
+            "takes time); use `python manage.py mail import` for more."
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

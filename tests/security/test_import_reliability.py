@@ -67,7 +67,8 @@ def test_a_file_within_the_bound_is_imported_in_the_browser(superuser, settings)
 
 
 def test_the_default_bound_hashes_within_gunicorns_default_timeout(settings):
-    assert 0 < settings.MAILADMIN_WEB_IMPORT_PASSWORDS * 0.0037 < 30 / 2
+    # 10 ms a row: what a whole import took on the busy 2-core reference machine.
+    assert 0 < settings.MAILADMIN_WEB_IMPORT_PASSWORDS * 0.010 <= 30 / 3
 
 
 def database_gone(*args, **kwargs):
