@@ -66,18 +66,31 @@ def _validated(
     its own row; every other writer of that row must keep the mailbox among its targets."""
     source = normalize_source(source)
     targets = parse_destinations(destinations)
-    if not mailbox_forward and source not in targets and is_mailbox(source):
-        raise ValidationError(
-            f"{source} is a mailbox: these destinations would replace its delivery, and no "
-            "mail would reach it. Forward the mailbox instead (keeping a copy or not).",
-            code="mailbox_forward",
-        )
+    if not mailbox_forward:
+        keeps_own_delivery(source, targets, is_mailbox=is_mailbox(source))
     source_domain = domain_of(source)
     if not Domain.objects.filter(domain=source_domain).exists():
         raise ValidationError(
             f"Domain {source_domain} is not hosted here: add it before its aliases.",
             code="no_domain",
         )
+    destination = destination_text(source, targets)
+    return source, destination
+
+
+def keeps_own_delivery(source: str, targets: list[str], *, is_mailbox: bool) -> None:
+    """A mailbox's own row must list the mailbox, unless `forward_mailbox` writes it."""
+    if is_mailbox and source not in targets:
+        raise ValidationError(
+            f"{source} is a mailbox: these destinations would replace its delivery, and no "
+            "mail would reach it. Forward the mailbox instead (keeping a copy or not).",
+            code="mailbox_forward",
+        )
+
+
+def destination_text(source: str, targets: list[str]) -> str:
+    """The `destination` column for parsed targets: a domain target alone, for a domain
+    source, never the source itself; within the column's width."""
     domain_targets = [t for t in targets if t.startswith("@")]
     if domain_targets:
         if not source.startswith("@") or len(targets) != 1:
@@ -95,7 +108,7 @@ def _validated(
             f"{ALIAS_MAX}. Split them over several aliases.",
             code="too_long",
         )
-    return source, destination
+    return destination
 
 
 def is_mailbox(address: str) -> bool:

@@ -30,7 +30,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
 from aliases.models import Alias
-from aliases.services import normalize_source, parse_destinations
+from aliases.services import (
+    destination_text,
+    normalize_source,
+    parse_destinations,
+)
 from audit.services import Actor, record
 from bulk.csvformat import KINDS, FormatError, Row, read_rows
 from domains.models import Domain, Mailbox
@@ -193,25 +197,6 @@ def _crypt(value: str) -> None:
             "crypt is not a hash the mail servers and the panel verify "
             "(SHA512-CRYPT, SHA256-CRYPT, bcrypt, MD5-crypt or DES)."
         )
-
-
-def _alias_destination(source: str, targets: list[str]) -> str:
-    """aliases.services' rules for a source and its destinations (domain checked later)."""
-    if any(t.startswith("@") for t in targets):
-        if not source.startswith("@") or len(targets) != 1:
-            raise ValidationError(
-                "A domain destination (@target.tld) is only allowed alone, for a source "
-                "@alias.tld (a domain alias)."
-            )
-        if targets[0] == source:
-            raise ValidationError("A domain cannot be an alias of itself.")
-    destination = ",".join(targets)
-    if len(destination) > ALIAS_MAX:
-        raise ValidationError(
-            f"The destinations take {len(destination)} characters; the column holds "
-            f"{ALIAS_MAX}. Split them over several aliases."
-        )
-    return destination
 
 
 # --- passwords, on every core ------------------------------------------------------------
@@ -397,7 +382,7 @@ class _Plan:
         targets = _check(problems, parse_destinations, row.get("destination"))
         destination = None
         if source and targets:
-            destination = _check(problems, _alias_destination, source, targets)
+            destination = _check(problems, destination_text, source, targets)
         enabled = _flag(row, "enabled", problems)
         if problems:
             return self.error(row, problems)
