@@ -7,7 +7,7 @@ WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 --home-dir /data mailadmin \
-    && mkdir -p /data && chown mailadmin /data
+    && mkdir -p /data && chown mailadmin /data && chmod 700 /data
 # Static files are collected into the image (no secret needed: a throw-away key).
 ENV MAILADMIN_DATA_DIR=/data STATIC_ROOT=/app/staticfiles PYTHONUNBUFFERED=1
 RUN SECRET_KEY=collectstatic-only MAILADMIN_DATA_DIR=/tmp/build \

@@ -78,3 +78,8 @@ def test_a_generated_secret_is_kept_whole_and_leaves_no_temporary_file(tmp_path,
     assert generated_secret(tmp_path / "key", 50) == first
     assert len(first) > 50
     assert [p.name for p in tmp_path.iterdir()] == ["key"]
+
+
+def test_the_images_data_directory_is_private_to_its_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "chown mailadmin /data && chmod 700 /data" in dockerfile
