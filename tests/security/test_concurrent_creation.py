@@ -9,7 +9,6 @@ transaction begins and wait for each other (settings: transaction_mode IMMEDIATE
 """
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from audit.models import AuditEntry
 from domains import services
 from domains.models import Domain, Mailbox
 from tests.conftest import ACTOR
+from tests.live_panel import panel_env
 from tests.panel.conftest import MAIL_PASSWORD, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,15 +222,7 @@ print(json.dumps(results))
 
 
 def test_twenty_racing_creations_on_a_sqlite_file_wait_for_each_other(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILADMIN_", "DJANGO_"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'mailadmin.sqlite3'}",
-        MAILADMIN_DATA_DIR=str(tmp_path),
-        SECRET_KEY="test-secret-key-for-the-sqlite-race-" + "x" * 20,
-        ALLOWED_HOSTS="testserver",
-        DJANGO_SETTINGS_MODULE="mailadmin.settings",
-        MAILADMIN_CRYPT_ROUNDS="1000",
-    )
+    env = panel_env(tmp_path, ALLOWED_HOSTS="testserver")
     result = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, "-c", SQLITE_RACE],
         cwd=ROOT,

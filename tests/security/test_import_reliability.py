@@ -22,6 +22,7 @@ from django.db import OperationalError
 from bulk import importer
 from domains.models import Domain, Mailbox
 from tests.bulk.conftest import csv_text
+from tests.live_panel import panel_env
 from tests.panel.conftest import MAIL_PASSWORD, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,13 +147,9 @@ def sockets_of(pid: int) -> set[str]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_hashing_children_die_with_their_killed_parent_and_do_not_hold_its_socket(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILADMIN_", "DJANGO_"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'mailadmin.sqlite3'}",
-        MAILADMIN_DATA_DIR=str(tmp_path),
-        SECRET_KEY="test-secret-key-for-the-hashing-worker-" + "x" * 20,
-        DJANGO_SETTINGS_MODULE="mailadmin.settings",
-    )
+    env = panel_env(
+        tmp_path, MAILADMIN_CRYPT_ROUNDS="5000"
+    )  # the default: slow enough to be killed mid-work
     parent = subprocess.Popen(  # noqa: S603 - our own script
         [sys.executable, "-c", HASHING_WORKER],
         cwd=ROOT,
