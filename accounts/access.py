@@ -3,9 +3,11 @@
 A superuser sees everything; a domain admin (a staff account that is not a superuser)
 sees the domains assigned to it and their mailboxes and aliases; anyone else sees nothing.
 Objects are always fetched through the scoped queryset, so another domain's object is a
-404, never a leak.
+404, never a leak; so is a list page's `?domain=` filter naming another domain
+(`domain_filter`).
 """
 
+from collections.abc import Collection
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,18 +79,54 @@ def domain_names_for(user) -> QuerySet | None:
     return domains_for(user).values("domain")
 
 
-def mailboxes_for(user) -> QuerySet[Mailbox]:
+def domain_name_list_for(user) -> list[str] | None:
+    """The domain names the user may see, fetched; None for a superuser (all of them)."""
+    if is_superuser(user):
+        return None
+    return list(domains_for(user).values_list("domain", flat=True))
+
+
+def in_domains_of(user, queryset: QuerySet, field: str = "domain_name") -> QuerySet:
+    """`queryset` narrowed to rows whose `field` names one of the user's domains."""
     names = domain_names_for(user)
-    return Mailbox.objects.all() if names is None else Mailbox.objects.filter(domain_name__in=names)
+    return queryset if names is None else queryset.filter(**{f"{field}__in": names})
+
+
+def mailboxes_for(user) -> QuerySet[Mailbox]:
+    return in_domains_of(user, Mailbox.objects.all())
 
 
 def aliases_for(user) -> QuerySet[Alias]:
-    names = domain_names_for(user)
-    return Alias.objects.all() if names is None else Alias.objects.filter(domain_name__in=names)
+    return in_domains_of(user, Alias.objects.all())
 
 
 def may_use_domain(user, name: str) -> bool:
     return domains_for(user).filter(domain=name).exists()
+
+
+def domain_filter(user, text: str, *, names: Collection[str] | None = None) -> str:
+    """A list page's `?domain=` filter: the domain normalised, '' when none is asked for.
+
+    A name that is not a domain, or not one of the user's, is a 404 (for a superuser: a
+    domain that does not exist). `names`, when the caller has already fetched all the
+    user's domain names, answers without a query.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        name = normalize_domain(text)
+    except ValidationError:
+        raise Http404("No such domain.") from None
+    require_domain(user, name, names=names)
+    return name
+
+
+def require_domain(user, name: str, *, names: Collection[str] | None = None) -> None:
+    """A 404 unless the domain `name` (as stored) is one of the user's; see `domain_filter`."""
+    allowed = name in names if names is not None else may_use_domain(user, name)
+    if not allowed:
+        raise Http404("No such domain.")
 
 
 def get_domain_for_user(user, name: str) -> Domain:
@@ -128,6 +166,15 @@ def get_alias_for_user(user, source: str) -> Alias:
         raise Http404("No such alias.") from None
 
 
-def domain_choices(user) -> list[tuple[str, str]]:
-    """(punycode, Unicode) pairs of the user's domains, for select fields."""
-    return [(d.domain, display_domain(d.domain)) for d in domains_for(user).only("pkid", "domain")]
+def domain_choices(user, *, at_most: int | None = None) -> list[tuple[str, str]] | None:
+    """(punycode, Unicode) pairs of the user's domains, for select fields, in name order.
+
+    With `at_most`: None when the user has more domains than that (a superuser of 20,000
+    domains types the name in a text box instead), read with one bounded query.
+    """
+    names = domains_for(user).order_by("domain").values_list("domain", flat=True)
+    if at_most is not None:
+        names = list(names[: at_most + 1])
+        if len(names) > at_most:
+            return None
+    return [(name, display_domain(name)) for name in names]

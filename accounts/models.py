@@ -35,7 +35,7 @@ class DomainAssignment(models.Model):
 
 
 class LoginFailureCount(models.Model):
-    """Failed self-service logins of one key in one window (`accounts.login_throttle`).
+    """Failed self-service logins of one key in one window (`selfservice.throttle`).
 
     In the database so that every worker and host shares the count; incremented with
     `F()`, so concurrent failures are never lost. `key` is a SHA-256 of the counted value

@@ -2,13 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
-from accounts.access import domains_for
+from accounts.access import domain_choices, domain_filter
 from audit import listing
 from audit.findings import KINDS as FINDING_KINDS
 from audit.findings import LEVELS
-from mailadmin.addresses import display_domain, normalize_domain
 
 ANY = [("", "any")]
 SORT_CHOICES = [("", "mail")] + [
@@ -22,7 +20,8 @@ DOMAIN_SELECT_MAX = 50  # more domains than this: a text box, not a <select> of 
 
 
 class _ScopedDomainForm(forms.Form):
-    """A `domain` filter limited to the user's domains; another domain is a 404.
+    """A `domain` filter limited to the user's domains; another domain is a 404
+    (`accounts.access.domain_filter`).
 
     A user with a few domains (a domain admin) picks one from a list; with more (a
     superuser of 20,000 domains) types it in a text box, checked with one indexed query.
@@ -32,35 +31,19 @@ class _ScopedDomainForm(forms.Form):
 
     def __init__(self, user, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        names = list(
-            domains_for(user)
-            .order_by("domain")
-            .values_list("domain", flat=True)[: DOMAIN_SELECT_MAX + 1]
-        )
-        self.domain_select = len(names) <= DOMAIN_SELECT_MAX
+        choices = domain_choices(user, at_most=DOMAIN_SELECT_MAX)
+        self.domain_select = choices is not None
         if self.domain_select:
             self.fields["domain"] = forms.ChoiceField(
-                required=False,
-                label="Domain",
-                choices=[("", "all my domains"), *((n, display_domain(n)) for n in names)],
+                required=False, label="Domain", choices=[("", "all my domains"), *choices]
             )
         else:
             self.fields["domain"].widget.attrs["placeholder"] = "all my domains"
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-        wanted = (data or {}).get("domain", "").strip()
-        if wanted:
-            try:
-                wanted = normalize_domain(wanted)
-            except ValidationError:
-                raise Http404("No such domain.") from None
-            if self.domain_select:
-                allowed = wanted in names
-            else:
-                allowed = domains_for(user).filter(domain=wanted).exists()
-            if not allowed:
-                raise Http404("No such domain.")
+        names = None if choices is None else {name for name, _ in choices}
+        if wanted := domain_filter(user, (data or {}).get("domain", ""), names=names):
             self.data = self.data.copy()
             self.data["domain"] = wanted
 

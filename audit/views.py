@@ -13,16 +13,17 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
     aliases_for,
-    domain_names_for,
-    domains_for,
+    domain_name_list_for,
+    in_domains_of,
     is_superuser,
+    require_domain,
     staff_only,
     superuser_only,
 )
@@ -162,9 +163,7 @@ class _Summary:
 
 def _live_findings(request, form: FindingsForm) -> dict:
     """A small database: the checks as of now, for the user's scope (audit.live)."""
-    scope = None
-    if not is_superuser(request.user):
-        scope = list(domains_for(request.user).values_list("domain", flat=True))
+    scope = domain_name_list_for(request.user)
     if domain := form.value("domain"):
         scope = [domain]
     report = current_report(scope)
@@ -179,22 +178,18 @@ def _live_findings(request, form: FindingsForm) -> dict:
 
 def _stored_findings(request, form: FindingsForm) -> dict:
     """A large database: the newest stored report, limited to the user's scope."""
-    names = domain_names_for(request.user)
     domain = form.value("domain")
     later = AuditEntry.objects.filter(id__gt=OuterRef("last_entry"))  # changes since the run
-    if names is not None:
-        later = later.filter(domain__in=names)
+    later = in_domains_of(request.user, later, "domain")
     if domain:
         later = later.filter(domain=domain)
     stored = FindingsReport.objects.order_by("-id").annotate(stale=Exists(later)).first()
     if stored is None:
         return {"stored": None, "report": None, "page": _page(request, [], FINDINGS_PAGE_SIZE)}
-    rows = StoredFinding.objects.filter(report=stored)
-    if names is not None:
-        rows = rows.filter(domain__in=names)
+    rows = in_domains_of(request.user, StoredFinding.objects.filter(report=stored), "domain")
     if domain:
         rows = rows.filter(domain=domain)
-    if names is None and not domain:  # everything: the totals stored with it
+    if is_superuser(request.user) and not domain:  # everything: the totals stored with it
         by_kind = dict(stored.by_kind)
         infos = sum(by_kind.values()) - stored.errors - stored.warnings
         report = _Summary(stored.style, stored.errors, stored.warnings, by_kind, infos)
@@ -286,11 +281,10 @@ def trace(request):
         except ValidationError as exc:
             form.add_error("address", exc)
             return render(request, "audit/trace.html", context)
-        allowed = None
-        if not is_superuser(request.user):
-            allowed = set(domains_for(request.user).values_list("domain", flat=True))
-            if domain_of(address) not in allowed:
-                raise Http404("No such domain.")
+        names = domain_name_list_for(request.user)
+        allowed = None if names is None else set(names)
+        if allowed is not None:
+            require_domain(request.user, domain_of(address), names=allowed)
         result = run_trace(address)
         steps, recipients, expansion = _redacted(result, allowed)
         context.update(
@@ -311,9 +305,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 def _history(request) -> tuple[HistoryForm, QuerySet]:
     form = HistoryForm(request.user, request.GET)
-    queryset = AuditEntry.objects.all()
-    if (names := domain_names_for(request.user)) is not None:
-        queryset = queryset.filter(domain__in=names)
+    queryset = in_domains_of(request.user, AuditEntry.objects.all(), "domain")
     if domain := form.value("domain"):
         queryset = queryset.filter(domain=domain)
     # Prefix matches: index ranges on `actor` and `object_id`.

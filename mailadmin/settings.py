@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "domains",
     "aliases",
     "accounts",
+    "selfservice",
     "audit",
     # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
     "axes",
@@ -247,7 +248,7 @@ MAILADMIN_MAIL_GID = env_int("MAILADMIN_MAIL_GID", 5000)
 MAILADMIN_WEB_IMPORT_PASSWORDS = env_int("MAILADMIN_WEB_IMPORT_PASSWORDS", 1000)
 
 # --- end-user self-service (/account/) -------------------------------------------------
-# Failed logins are counted (accounts.login_throttle) in the database by default, shared by
+# Failed logins are counted (selfservice.throttle) in the database by default, shared by
 # every worker and host. MAILADMIN_LOGIN_THROTTLE=cache counts them in the cache below
 # instead; that must then be shared and atomic: Redis, e.g.
 # CACHE_BACKEND=django.core.cache.backends.redis.RedisCache

@@ -12,7 +12,7 @@ urlpatterns = [
     path("aliases/", include("aliases.urls")),
     path("admins/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
-    path("account/", include("accounts.selfservice_urls")),
+    path("account/", include("selfservice.urls")),
     path("bulk/", include("bulk.urls")),
 ]
 

@@ -215,7 +215,7 @@ def test_the_enrolment_secret_is_not_logged_or_audited(a_client, caplog):
             "/account/login/",
             {"address": "john@example.org", "password": "Leak-Pass-11"},
             "anyone",
-            "accounts.mailbox_auth.authenticate",
+            "selfservice.auth.authenticate",
         ),
         (
             "/account/password/",
@@ -225,7 +225,7 @@ def test_the_enrolment_secret_is_not_logged_or_audited(a_client, caplog):
                 "new_password2": "Leak-Pass-22",
             },
             "mailbox",
-            "accounts.mailbox_auth.change_password",
+            "selfservice.auth.change_own_password",
         ),
     ],
 )

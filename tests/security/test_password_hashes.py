@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.test import Client
 from passlib.hash import bcrypt, des_crypt, md5_crypt, sha256_crypt, sha512_crypt
 
-from accounts import mailbox_auth
 from domains import services
 from domains.models import GUIDE_DEFAULT_CRYPT, Mailbox
 from mailadmin import passwords
+from selfservice import auth
 from tests.conftest import ACTOR
 
 PASSWORD = "Mailbox-Secret-2024"
@@ -102,13 +102,13 @@ def test_the_mailbox_login_refuses_the_stored_hash(mailbox, scheme):
 
 def test_the_guide_default_hash_is_not_its_own_password(mailbox):
     store(GUIDE_DEFAULT_CRYPT)
-    assert mailbox_auth.authenticate(ADDRESS, GUIDE_DEFAULT_CRYPT) is None
+    assert auth.authenticate(ADDRESS, GUIDE_DEFAULT_CRYPT) is None
 
 
 def test_the_password_change_refuses_the_stored_hash_as_current_password(mailbox):
     stored = Mailbox.objects.get(address=ADDRESS).crypt
     with pytest.raises(Exception, match="current password is not correct"):
-        mailbox_auth.change_password(ADDRESS, stored, "Brand-New-Secret-77", actor=ACTOR)
+        auth.change_own_password(ADDRESS, stored, "Brand-New-Secret-77", actor=ACTOR)
     assert Mailbox.objects.get(address=ADDRESS).crypt == stored
 
 
@@ -133,7 +133,7 @@ def test_an_unknown_or_malformed_hash_never_verifies(crypt):
 def test_a_mailbox_with_an_unknown_hash_cannot_log_in_and_keeps_its_row(mailbox, crypt):
     store(crypt)
     for attempt in (PASSWORD, crypt or "x", "secret"):
-        assert mailbox_auth.authenticate(ADDRESS, attempt) is None
+        assert auth.authenticate(ADDRESS, attempt) is None
     assert Mailbox.objects.get(address=ADDRESS).crypt == crypt  # no "upgrade" written
 
 
@@ -141,7 +141,7 @@ def test_a_plain_text_password_shaped_like_a_des_hash_is_not_its_own_password(ma
     """13 characters of the DES alphabet parse as a DES hash; they still do not verify."""
     store("Password12345")
     assert not passwords.verify_password("Password12345", "Password12345")
-    assert mailbox_auth.authenticate(ADDRESS, "Password12345") is None
+    assert auth.authenticate(ADDRESS, "Password12345") is None
 
 
 def test_a_password_is_never_written_in_clear(mailbox):
@@ -159,7 +159,7 @@ def test_a_des_hash_is_not_rewritten_from_a_longer_password_it_accepts(mailbox):
     hash from it would lock the owner's real password out of IMAP and SMTP."""
     owners = des_crypt.hash("password123")
     store(owners)
-    assert mailbox_auth.authenticate(ADDRESS, "passwordXYZ") is not None  # as the servers do
+    assert auth.authenticate(ADDRESS, "passwordXYZ") is not None  # as the servers do
     assert Mailbox.objects.get(address=ADDRESS).crypt == owners
     assert passwords.verify_password("password123", owners)
 
@@ -177,13 +177,13 @@ def test_a_des_hash_is_not_rewritten_from_a_non_ascii_password(mailbox):
     store(owners)
     assert passwords.verify_password("é", owners)
     assert not passwords.verify_password("é", owners).needs_upgrade
-    assert mailbox_auth.authenticate(ADDRESS, "é") is not None
+    assert auth.authenticate(ADDRESS, "é") is not None
     assert Mailbox.objects.get(address=ADDRESS).crypt == owners
 
 
 def test_a_des_hash_of_a_short_password_is_still_upgraded(mailbox):
     store(des_crypt.hash("Short-8!"))
-    assert mailbox_auth.authenticate(ADDRESS, "Short-8!") is not None
+    assert auth.authenticate(ADDRESS, "Short-8!") is not None
     assert passwords.scheme_of(Mailbox.objects.get(address=ADDRESS).crypt) == "sha512_crypt"
 
 
@@ -192,16 +192,16 @@ def test_a_bcrypt_password_longer_than_72_bytes_logs_in_and_keeps_its_hash(mailb
     long_password = "é" * 40  # 80 bytes
     owners = bcrypt.using(rounds=4).hash(long_password.encode()[:72])
     store(owners)
-    assert mailbox_auth.authenticate(ADDRESS, long_password) is not None
-    assert mailbox_auth.authenticate(ADDRESS, "é" * 36 + "other") is not None  # same 72 bytes
-    assert mailbox_auth.authenticate(ADDRESS, "é" * 35) is None
+    assert auth.authenticate(ADDRESS, long_password) is not None
+    assert auth.authenticate(ADDRESS, "é" * 36 + "other") is not None  # same 72 bytes
+    assert auth.authenticate(ADDRESS, "é" * 35) is None
     assert Mailbox.objects.get(address=ADDRESS).crypt == owners
 
 
 def test_a_bcrypt_password_of_72_bytes_is_upgraded(mailbox):
     password = "b" * 72
     store(bcrypt.using(rounds=4).hash(password))
-    assert mailbox_auth.authenticate(ADDRESS, password) is not None
+    assert auth.authenticate(ADDRESS, password) is not None
     assert passwords.scheme_of(Mailbox.objects.get(address=ADDRESS).crypt) == "sha512_crypt"
 
 

@@ -13,12 +13,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from accounts import login_throttle, mailbox_auth
 from accounts.models import LoginFailureCount
 from domains import services
 from domains.models import Domain, Mailbox
 from mailadmin import passwords
 from mailadmin.addresses import normalize_address
+from selfservice import auth, throttle
 from tests.conftest import ACTOR
 
 ADDRESS = "john@example.org"
@@ -77,15 +77,15 @@ def test_no_spelling_of_a_locked_address_logs_in(mailbox, spelling):
     fail(ADDRESS, ip="192.0.2.1")
     response = log_in(spelling, PASSWORD, ip="198.51.100.2")
     assert response.status_code in (429, 200)
-    assert mailbox_auth.SESSION_KEY not in response.client.session
+    assert auth.SESSION_KEY not in response.client.session
 
 
 def test_text_that_is_no_address_is_refused_after_a_dummy_check(mailbox, django_assert_num_queries):
     with (
-        mock.patch.object(mailbox_auth, "verify_dummy") as dummy,
+        mock.patch.object(auth, "verify_dummy") as dummy,
         django_assert_num_queries(0),  # nothing is looked up under a fallback spelling
     ):
-        assert mailbox_auth.authenticate("john@@example.org", PASSWORD) is None
+        assert auth.authenticate("john@@example.org", PASSWORD) is None
     dummy.assert_called_once_with(PASSWORD)
 
 
@@ -100,8 +100,8 @@ def test_text_that_is_no_address_is_counted_as_typed_and_under_the_client(mailbo
 def test_a_mailbox_stored_with_capitals_is_not_found_under_another_spelling(mailbox):
     """Only the normalised form logs in; `mail check` reports rows stored with capitals."""
     Mailbox.objects.filter(address=ADDRESS).update(address="John@example.org")
-    assert mailbox_auth.authenticate(ADDRESS, PASSWORD) is None
-    assert mailbox_auth.authenticate("John@example.org", PASSWORD) is None
+    assert auth.authenticate(ADDRESS, PASSWORD) is None
+    assert auth.authenticate("John@example.org", PASSWORD) is None
 
 
 # --- the counters live in the database ---------------------------------------------------
@@ -124,9 +124,9 @@ def test_the_counters_store_no_typed_text(mailbox):
 
 def test_ended_windows_are_deleted(mailbox, rf):
     request = rf.post("/account/login/", REMOTE_ADDR="192.0.2.1")
-    login_throttle.record_failure(request, ADDRESS)
+    throttle.record_failure(request, ADDRESS)
     LoginFailureCount.objects.update(window_end=1)
-    login_throttle.record_failure(request, ADDRESS)
+    throttle.record_failure(request, ADDRESS)
     assert not LoginFailureCount.objects.filter(window_end=1).exists()
 
 
@@ -156,7 +156,7 @@ def full_cost(crypt: str) -> bool:
 def verifications(address: str, password: str = PASSWORD) -> list[str]:
     real = passwords.verify_password
     with mock.patch.object(passwords, "verify_password", side_effect=real) as spy:
-        mailbox_auth.authenticate(address, password)
+        auth.authenticate(address, password)
     return [call.args[1] for call in spy.call_args_list]
 
 
@@ -191,8 +191,8 @@ def test_mariadb_collation_does_not_match_a_look_alike_address(db, look_alike):
     services.create_domain("example.org", actor=ACTOR)
     owner = look_alike.replace("ſ", "s").replace("ı", "i")
     services.create_mailbox(owner, PASSWORD, actor=ACTOR)
-    assert mailbox_auth.authenticate(owner, PASSWORD) is not None
-    assert mailbox_auth.authenticate(look_alike, PASSWORD) is None
+    assert auth.authenticate(owner, PASSWORD) is not None
+    assert auth.authenticate(look_alike, PASSWORD) is None
     fail(owner)
     assert log_in(look_alike, PASSWORD, ip="198.51.100.2").status_code in (429, 200)
 
@@ -203,13 +203,13 @@ def test_mariadb_no_spelling_of_a_locked_address_logs_in(mailbox, spelling):
     fail(ADDRESS, ip="192.0.2.1")
     response = log_in(spelling, PASSWORD, ip="198.51.100.2")
     assert response.status_code in (429, 200)
-    assert mailbox_auth.SESSION_KEY not in response.client.session
+    assert auth.SESSION_KEY not in response.client.session
 
 
 @pytest.mark.mariadb
 @pytest.mark.parametrize("spelling", ["jöhn@example.org", "ｊｏｈｎ@example.org"])
 def test_mariadb_an_accented_or_fullwidth_spelling_never_logs_in(mailbox, spelling):
-    assert mailbox_auth.authenticate(spelling, PASSWORD) is None
+    assert auth.authenticate(spelling, PASSWORD) is None
 
 
 def test_an_unknown_throttle_store_fails_loudly_at_start(tmp_path):

@@ -3,9 +3,9 @@ from unittest import mock
 
 from django.contrib.auth.models import User
 
-from accounts import mailbox_auth
 from domains import services
 from domains.demo import DEMO_PASSWORD
+from selfservice import auth
 from tests.selfservice.conftest import ADDRESS, log_in
 
 
@@ -47,15 +47,15 @@ def test_the_page_lists_what_delivers_to_the_mailbox(client, guide_data):
 def test_a_session_idle_too_long_ends(mailbox_client, settings):
     settings.MAILADMIN_SELFSERVICE_IDLE_SECONDS = 30 * 60
     later = time.time() + 30 * 60 + 5
-    with mock.patch("accounts.mailbox_auth.time.time", return_value=later):
+    with mock.patch("selfservice.auth.time.time", return_value=later):
         response = mailbox_client.get("/account/")
     assert response.status_code == 302 and response.url.startswith("/account/login/")
-    assert mailbox_auth.SESSION_KEY not in mailbox_client.session
+    assert auth.SESSION_KEY not in mailbox_client.session
 
 
 def test_activity_keeps_the_session_alive(mailbox_client):
     start = time.time()
-    with mock.patch("accounts.mailbox_auth.time.time") as clock:
+    with mock.patch("selfservice.auth.time.time") as clock:
         for minutes in (20, 40, 60):
             clock.return_value = start + minutes * 60
             assert mailbox_client.get("/account/").status_code == 200

@@ -4,8 +4,8 @@ from unittest import mock
 
 import pytest
 
-from accounts import login_throttle, mailbox_auth
 from domains import services
+from selfservice import auth, throttle
 from tests.selfservice.conftest import ADDRESS, PASSWORD, log_in
 
 WRONG = "Wrong-password-1"
@@ -24,7 +24,7 @@ def backend(request, settings):
 def clock():
     """The time both counter stores read."""
     with (
-        mock.patch("accounts.login_throttle.time") as ours,
+        mock.patch("selfservice.throttle.time") as ours,
         mock.patch("django_ratelimit.core.time", ours),
     ):
         ours.time.return_value = time.time()
@@ -32,7 +32,7 @@ def clock():
 
 
 def test_the_documented_limits():
-    assert [(limit.scope, limit.rate) for limit in login_throttle.LIMITS] == [
+    assert [(limit.scope, limit.rate) for limit in throttle.LIMITS] == [
         ("address", "5/5m"),
         ("address", "20/h"),
         ("client", "20/5m"),
@@ -49,13 +49,13 @@ def _fail(client, times, address=ADDRESS, **extra):
 
 def test_after_n_failures_the_address_is_refused_even_with_the_right_password(client, mailbox):
     _fail(client, ADDRESS_LIMIT)
-    with mock.patch.object(mailbox_auth, "authenticate") as authenticate:
+    with mock.patch.object(auth, "authenticate") as authenticate:
         response = log_in(client)
     authenticate.assert_not_called()  # no password is checked while refused
     assert response.status_code == 429
     [message] = response.context["form"].non_field_errors()
     assert message.startswith("Too many failed attempts. Try again in ")
-    assert mailbox_auth.SESSION_KEY not in client.session
+    assert auth.SESSION_KEY not in client.session
 
 
 def test_fewer_failures_than_the_limit_do_not_block(client, mailbox):
@@ -123,19 +123,19 @@ def test_one_client_failing_on_many_addresses_is_refused(client, mailbox):
 def test_ipv6_clients_are_counted_per_64_network(rf):
     one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::10")
     other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::1")
-    assert login_throttle.client_ip(one) == login_throttle.client_ip(other) == "2001:db8:1:2::"
+    assert throttle.client_ip(one) == throttle.client_ip(other) == "2001:db8:1:2::"
 
 
 def test_the_client_header_is_used_only_when_configured(rf, settings):
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.5")
-    assert login_throttle.client_ip(request) == "127.0.0.1"
+    assert throttle.client_ip(request) == "127.0.0.1"
     settings.MAILADMIN_CLIENT_IP_HEADER = "X-Real-IP"
-    assert login_throttle.client_ip(request) == "203.0.113.5"
+    assert throttle.client_ip(request) == "203.0.113.5"
 
 
 @pytest.mark.parametrize("seconds, text", [(1, "1 minute"), (60, "1 minute"), (61, "2 minutes")])
 def test_the_refusal_says_how_long_to_wait(seconds, text):
-    assert login_throttle.refusal_message(seconds).endswith(f"Try again in {text}.")
+    assert throttle.refusal_message(seconds).endswith(f"Try again in {text}.")
 
 
 def test_a_cache_that_cannot_count_refuses(client, mailbox, settings):

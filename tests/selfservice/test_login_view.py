@@ -3,9 +3,9 @@ from django.contrib.auth import SESSION_KEY as STAFF_SESSION_KEY
 from django.test import Client
 from passlib.hash import md5_crypt
 
-from accounts import mailbox_auth
 from domains import services
 from domains.models import Domain, Mailbox
+from selfservice import auth
 from tests.selfservice.conftest import ADDRESS, PASSWORD, log_in
 
 REFUSED = "Unknown address or wrong password."
@@ -21,7 +21,7 @@ def test_the_owner_logs_in_and_lands_on_the_account_page(client, mailbox):
     response = log_in(client)
     assert response.status_code == 302
     assert response.url == "/account/"
-    assert client.session[mailbox_auth.SESSION_KEY] == ADDRESS
+    assert client.session[auth.SESSION_KEY] == ADDRESS
     assert client.get("/account/").status_code == 200
 
 
@@ -63,7 +63,7 @@ def test_every_refusal_gives_the_same_generic_message(client, mailbox, actor, ca
     response = log_in(client, address, password)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [REFUSED]
-    assert mailbox_auth.SESSION_KEY not in client.session
+    assert auth.SESSION_KEY not in client.session
     # nothing else on the page tells the cases apart
     body = response.content.decode()
     for hint in ("disabled", "not hosted", "no mailbox", "locked"):
@@ -122,7 +122,7 @@ def test_the_login_form_needs_a_csrf_token(mailbox):
     browser = Client(enforce_csrf_checks=True)
     response = log_in(browser)
     assert response.status_code == 403
-    assert mailbox_auth.SESSION_KEY not in browser.session
+    assert auth.SESSION_KEY not in browser.session
 
 
 def test_the_login_form_works_with_its_csrf_token(mailbox):

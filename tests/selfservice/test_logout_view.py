@@ -2,14 +2,14 @@ from django.contrib.auth import SESSION_KEY as STAFF_SESSION_KEY
 from django.contrib.auth.models import User
 from django.test import Client
 
-from accounts import mailbox_auth
+from selfservice import auth
 from tests.selfservice.conftest import ADDRESS, PASSWORD, log_in
 
 
 def test_logging_out_ends_the_mailbox_session(mailbox_client):
     response = mailbox_client.post("/account/logout/")
     assert response.status_code == 302 and response.url == "/account/login/"
-    assert mailbox_auth.SESSION_KEY not in mailbox_client.session
+    assert auth.SESSION_KEY not in mailbox_client.session
     assert mailbox_client.get("/account/").status_code == 302
 
 
@@ -35,7 +35,7 @@ def test_a_staff_login_in_the_same_browser_survives(client, mailbox):
     log_in(client)
     client.post("/account/logout/")
     assert STAFF_SESSION_KEY in client.session
-    assert mailbox_auth.SESSION_KEY not in client.session
+    assert auth.SESSION_KEY not in client.session
 
 
 def test_the_session_key_changes_at_logout(mailbox_client):

@@ -2,11 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from accounts import mailbox_auth
 from audit.models import AuditEntry
 from domains import services
 from domains.models import Mailbox
 from mailadmin import passwords
+from selfservice import auth
 from tests.selfservice.conftest import ADDRESS, PASSWORD, log_in
 
 NEW = "Brand-new-secret-7"
@@ -103,12 +103,12 @@ def test_a_locked_mailbox_is_told_and_cannot_change(mailbox_client, actor):
     services.update_mailbox(ADDRESS, actor=actor, change_password=False)
     page = mailbox_client.get("/account/password/")
     assert page.status_code == 200
-    assert mailbox_auth.LOCKED_MESSAGE in page.content.decode()
+    assert auth.LOCKED_MESSAGE in page.content.decode()
     assert b'name="new_password1"' not in page.content
     before = Mailbox.objects.get().crypt
     response = _change(mailbox_client)
     assert response.status_code == 403
-    assert mailbox_auth.LOCKED_MESSAGE in response.content.decode()
+    assert auth.LOCKED_MESSAGE in response.content.decode()
     assert Mailbox.objects.get().crypt == before
     assert "Locked by your postmaster" in mailbox_client.get("/account/").content.decode()
 
@@ -116,7 +116,7 @@ def test_a_locked_mailbox_is_told_and_cannot_change(mailbox_client, actor):
 def test_the_lock_is_checked_again_when_writing(mailbox, actor):
     services.update_mailbox(ADDRESS, actor=actor, change_password=False)
     with pytest.raises(ValidationError, match="locked"):
-        mailbox_auth.change_password(ADDRESS, PASSWORD, NEW, actor=actor)
+        auth.change_own_password(ADDRESS, PASSWORD, NEW, actor=actor)
 
 
 def test_changing_needs_a_mailbox_login(client, mailbox):

@@ -12,11 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import login_throttle, mailbox_auth
 from accounts.mailbox_sources import sources_of
-from accounts.selfservice_forms import MailboxLoginForm, MailboxPasswordForm
 from audit.services import Actor
 from mailadmin.quota import humanize
+from selfservice import auth, throttle
+from selfservice.forms import MailboxLoginForm, MailboxPasswordForm
 
 REFUSED = "Unknown address or wrong password."
 
@@ -49,30 +49,30 @@ def _safe_next(request) -> str:
 @never_cache
 @login_not_required
 def login(request):
-    if mailbox_auth.session_mailbox(request) is not None:
+    if auth.session_mailbox(request) is not None:
         return redirect(_safe_next(request))
     form = MailboxLoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         address = form.cleaned_data["address"]
-        ip = login_throttle.client_ip(request)
-        wait = login_throttle.seconds_blocked(request, address)
+        ip = throttle.client_ip(request)
+        wait = throttle.seconds_blocked(request, address)
         if wait:
-            form.add_error(None, login_throttle.refusal_message(wait))
+            form.add_error(None, throttle.refusal_message(wait))
             status = 429
         else:
-            mailbox = mailbox_auth.authenticate(address, form.cleaned_data["password"], ip=ip)
+            mailbox = auth.authenticate(address, form.cleaned_data["password"], ip=ip)
             if mailbox is not None:
-                mailbox_auth.login(request, mailbox)
+                auth.login(request, mailbox)
                 return redirect(_safe_next(request))
-            login_throttle.record_failure(request, address)
+            throttle.record_failure(request, address)
             form.add_error(None, REFUSED)
     context = {"form": form, "next": _safe_next(request)}
     return render(request, "selfservice/login.html", context, status=status)
 
 
 @never_cache
-@mailbox_auth.mailbox_required
+@auth.mailbox_required
 def account(request):
     mailbox = request.mailbox
     context = {
@@ -85,24 +85,24 @@ def account(request):
 
 @sensitive_post_parameters("current_password", "new_password1", "new_password2")
 @never_cache
-@mailbox_auth.mailbox_required
+@auth.mailbox_required
 def password_change(request):
     mailbox = request.mailbox
     if not mailbox.change_password:
         status = 403 if request.method == "POST" else 200
-        context = {"mailbox": mailbox, "locked": mailbox_auth.LOCKED_MESSAGE}
+        context = {"mailbox": mailbox, "locked": auth.LOCKED_MESSAGE}
         return render(request, "selfservice/password_change.html", context, status=status)
     form = MailboxPasswordForm(mailbox, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        wait = login_throttle.seconds_blocked(request, mailbox.address)
+        wait = throttle.seconds_blocked(request, mailbox.address)
         if wait:
-            form.add_error(None, login_throttle.refusal_message(wait))
+            form.add_error(None, throttle.refusal_message(wait))
             status = 429
         else:
-            actor = Actor(mailbox.address, login_throttle.client_ip(request))
+            actor = Actor(mailbox.address, throttle.client_ip(request))
             try:
-                mailbox = mailbox_auth.change_password(
+                mailbox = auth.change_own_password(
                     mailbox.address,
                     form.cleaned_data["current_password"],
                     form.cleaned_data["new_password2"],
@@ -110,14 +110,14 @@ def password_change(request):
                 )
             except ValidationError as error:
                 if error.code == "wrong_password":
-                    login_throttle.record_failure(request, mailbox.address)
+                    throttle.record_failure(request, mailbox.address)
                     form.add_error("current_password", error)
                 elif error.code == "same_password":
                     form.add_error("new_password2", error)
                 else:
                     form.add_error(None, error)
             else:
-                mailbox_auth.update_session_hash(request, mailbox)
+                auth.update_session_hash(request, mailbox)
                 messages.success(
                     request, "Your mail password is changed: use the new one in your mail program."
                 )
@@ -129,6 +129,6 @@ def password_change(request):
 @require_POST
 @login_not_required
 def logout(request):
-    mailbox_auth.logout(request)
+    auth.logout(request)
     messages.info(request, "You are logged out.")
     return redirect("selfservice:login")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import selfservice_views as views
+from selfservice import views
 
 app_name = "selfservice"
 urlpatterns = [

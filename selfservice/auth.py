@@ -100,7 +100,7 @@ def authenticate(address: str, password: str, *, ip: str | None = None) -> Mailb
 
 @sensitive_variables()
 @transaction.atomic
-def change_password(address: str, current: str, new: str, *, actor: Actor) -> Mailbox:
+def change_own_password(address: str, current: str, new: str, *, actor: Actor) -> Mailbox:
     """The owner's own change: honours the postmaster's lock and checks the current password."""
     mailbox = services.get_mailbox(address, for_update=True)
     if not mailbox.change_password:
@@ -119,6 +119,7 @@ def change_password(address: str, current: str, new: str, *, actor: Actor) -> Ma
 
 def _session_hash(mailbox: Mailbox) -> str:
     # Changes with the stored hash: a new password ends every other session of the mailbox.
+    # The salt is the module's former name, kept so that sessions survive the move.
     return salted_hmac("accounts.mailbox_auth", mailbox.crypt, algorithm="sha256").hexdigest()
 
 
