@@ -243,6 +243,7 @@ def test_the_dovecot_user_query_translates_courier_quotas_on_mariadb(db, version
     from domains import services
     from domains.models import Mailbox
     from mailadmin import quota
+    from tests.quota_rules import dovecot_rule
 
     services.create_domain("q.test", actor=actor)
     query = config.dovecot_queries(version)["user_query"]
@@ -258,7 +259,7 @@ def test_the_dovecot_user_query_translates_courier_quotas_on_mariadb(db, version
         assert row["home"].endswith(f"/q.test/q{number}/")
         if version == "2.3":
             assert row["mail"] == f"maildir:{row['home']}"
-            expected = quota.dovecot_rule(stored) if quota.is_courier_quota(stored) else ""
+            expected = dovecot_rule(stored) if quota.is_courier_quota(stored) else ""
             assert (row["quota_rule"] or "") == expected, stored
         else:
             assert row["mail_path"] == row["home"]
