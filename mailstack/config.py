@@ -89,7 +89,7 @@ class Target:
 # --- where the values come from ------------------------------------------------------------
 def alias_style() -> str:
     """The alias map style this installation assumes (MAILADMIN_ALIAS_STYLE, default guide)."""
-    style = os.environ.get("MAILADMIN_ALIAS_STYLE", "guide").strip() or "guide"
+    style = settings.MAILADMIN_ALIAS_STYLE.strip() or "guide"
     if style not in STYLES:
         raise ValidationError(f"MAILADMIN_ALIAS_STYLE must be one of {STYLES}, not {style!r}.")
     return style
@@ -98,11 +98,9 @@ def alias_style() -> str:
 def mailserver_password() -> str:
     """The mail servers' MySQL password: MAILADMIN_MAILSERVER_DB_PASSWORD(_FILE), else one
     generated once into the data directory, so every generated file agrees."""
-    file_name = os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD_FILE")
-    if file_name:
-        return Path(file_name).read_text().strip()
-    if os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD"):
-        return os.environ["MAILADMIN_MAILSERVER_DB_PASSWORD"].strip()
+    password = settings.MAILADMIN_MAILSERVER_DB_PASSWORD.strip()
+    if password:
+        return password
     return generated_secret(Path(settings.DATA_DIR) / "mailserver_db_password", 24)
 
 
