@@ -5,7 +5,7 @@ The files come from `mailstack/templates/` (plain text with `{{ name }}` placeho
 README's "Connect your mail server" section is rendered from the same templates
 (`readme_section`).
 
-Two Postfix alias map styles (DESIGN.md §2):
+Two Postfix alias map styles (README, "Connect your mail server"):
 - `guide`: one map over every enabled `aliases` row, as the guide writes it. A domain alias
   `@alias.tld → @target.tld` keeps the local part, and accepts mail for unknown users of
   alias.tld, which is then bounced (backscatter).
