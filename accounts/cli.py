@@ -1,4 +1,5 @@
-"""`python manage.py mail admin reset-2fa|unlock USER`: recovery for staff accounts.
+"""`python manage.py mail admin reset-2fa|unlock USER`: recovery for staff accounts (a
+plug-in of the `mail` command).
 
 - reset-2fa: removes the account's authenticator (a lost phone); its next login asks only
   for the password, and the account may enrol again at /2fa/.
@@ -13,11 +14,11 @@ from django.db import transaction
 from accounts import twofactor
 from audit.services import record
 
-NOUN = "admin"
+NOUNS = ("admin",)
 
 
-def add_parser(subparsers) -> None:
-    verbs = subparsers.add_parser(NOUN, help="staff accounts: recovery").add_subparsers(
+def add_arguments(subparsers) -> None:
+    verbs = subparsers.add_parser("admin", help="staff accounts: recovery").add_subparsers(
         dest="verb", required=True, metavar="VERB"
     )
     verbs.add_parser("reset-2fa", help="remove the account's authenticator").add_argument(
@@ -33,7 +34,7 @@ def _user(username: str):
         raise CommandError(f"There is no staff account {username}.", returncode=1) from None
 
 
-def run(command, options: dict) -> None:
+def handle(noun: str, options: dict, command) -> None:
     user = _user(options["username"])
     if options["verb"] == "reset-2fa":
         removed = twofactor.remove_devices(

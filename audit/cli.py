@@ -13,12 +13,12 @@ from django.core.management.base import CommandError
 from audit.findings import ERROR, run_and_save, run_checks
 from mailadmin.addresses import normalize_domain
 
-NOUN = "check"
+NOUNS = ("check",)
 
 
-def add_parser(subparsers) -> None:
+def add_arguments(subparsers) -> None:
     parser = subparsers.add_parser(
-        NOUN, help="report what is broken or risky in the mail tables (exit 1 on errors)"
+        "check", help="report what is broken or risky in the mail tables (exit 1 on errors)"
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--domain", action="append", help="only this domain (repeatable)")
@@ -29,7 +29,7 @@ def add_parser(subparsers) -> None:
     )
 
 
-def run(command, options: dict) -> None:
+def handle(noun: str, options: dict, command) -> None:
     domains = [normalize_domain(d) for d in options["domain"]] if options.get("domain") else None
     if options.get("save"):
         if domains is not None:
@@ -65,4 +65,4 @@ def run(command, options: dict) -> None:
     return None
 
 
-__all__ = ["ERROR", "NOUN", "add_parser", "run"]
+__all__ = ["ERROR", "NOUNS", "add_arguments", "handle"]

@@ -1,4 +1,4 @@
-"""The `import` and `export` nouns of `python manage.py mail` (see EXTRA_NOUNS there).
+"""The `import` and `export` nouns of `python manage.py mail` (a plug-in of the command).
 
     mail import FILE.csv [--dry-run] [--skip-existing | --update]
     mail import --from-mysql mysql://user@host/maildb [--from-mysql-password-file FILE]
@@ -30,6 +30,7 @@ from bulk import flurdy
 from bulk.exporter import export_csv
 from bulk.importer import Bar, NullBar, Progress, Report, import_csv, run_import
 
+NOUNS = ("import", "export")
 NOTE_EXAMPLES = 10
 PASSWORD_ENV = "MAILADMIN_IMPORT_MYSQL_PASSWORD"  # noqa: S105 - the variable's name
 
@@ -68,79 +69,73 @@ def print_report(command, report: Report) -> None:
     command.stdout.write(report.summary())
 
 
-class ImportNoun:
-    NOUN = "import"
+def _import_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="domains, mailboxes and aliases from a CSV file or a flurdy database",
+        description="Import the CSV format of bulk/csvformat.py (see `mail export`). "
+        "All or nothing: any bad row and nothing is written.",
+    )
+    parser.add_argument("file", nargs="?", help="the CSV file, - for standard input")
+    parser.add_argument(
+        "--from-mysql",
+        metavar="URL",
+        help="copy a flurdy database instead: mysql://user@host:3306/maildb (only read)",
+    )
+    parser.add_argument(
+        "--from-mysql-password-file",
+        metavar="FILE",
+        help=f"the source database's password, from FILE (- for standard input); "
+        f"or set {PASSWORD_ENV}. A password in the URL shows in `ps`",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    existing = parser.add_mutually_exclusive_group()
+    existing.add_argument(
+        "--skip-existing", action="store_true", help="leave objects that exist as they are"
+    )
+    existing.add_argument(
+        "--update", action="store_true", help="rewrite objects that exist from their row"
+    )
 
-    @staticmethod
-    def add_parser(subparsers) -> None:
-        parser = subparsers.add_parser(
-            "import",
-            help="domains, mailboxes and aliases from a CSV file or a flurdy database",
-            description="Import the CSV format of bulk/csvformat.py (see `mail export`). "
-            "All or nothing: any bad row and nothing is written.",
-        )
-        parser.add_argument("file", nargs="?", help="the CSV file, - for standard input")
-        parser.add_argument(
-            "--from-mysql",
-            metavar="URL",
-            help="copy a flurdy database instead: mysql://user@host:3306/maildb (only read)",
-        )
-        parser.add_argument(
-            "--from-mysql-password-file",
-            metavar="FILE",
-            help=f"the source database's password, from FILE (- for standard input); "
-            f"or set {PASSWORD_ENV}. A password in the URL shows in `ps`",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check and report, write nothing"
-        )
-        existing = parser.add_mutually_exclusive_group()
-        existing.add_argument(
-            "--skip-existing", action="store_true", help="leave objects that exist as they are"
-        )
-        existing.add_argument(
-            "--update", action="store_true", help="rewrite objects that exist from their row"
-        )
 
-    @staticmethod
-    def run(command, options: dict) -> None:
-        if bool(options["file"]) == bool(options["from_mysql"]):
-            raise CommandError("give either FILE or --from-mysql URL", returncode=2)
-        if options["from_mysql_password_file"] and not options["from_mysql"]:
-            raise CommandError("--from-mysql-password-file goes with --from-mysql", returncode=2)
-        mode = "update" if options["update"] else "skip" if options["skip_existing"] else "strict"
-        kwargs = {
-            "actor": command.actor,
-            "mode": mode,
-            "dry_run": options["dry_run"],
-            "progress": terminal_progress(),
-        }
-        if options["from_mysql"]:
-            password = source_password(command, options)
-            try:
-                source = flurdy.read_source(options["from_mysql"], password=password)
-            except flurdy.SourceError as exc:
-                raise CommandError(str(exc), returncode=1) from None
-            report = Report(source.label)
-            for category, detail in source.notes:
-                report.note(category, detail)
-            report = run_import(
-                source.rows,
-                source=source.label,
-                report=report,
-                total=len(source.rows),
-                **kwargs,
-            )
-        elif options["file"] == "-":
-            stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-            report = import_csv(stream, source="standard input", **kwargs)
-        else:
-            try:
-                with open(options["file"], encoding="utf-8-sig", newline="") as stream:
-                    report = import_csv(stream, source=options["file"], **kwargs)
-            except OSError as exc:
-                raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
-        print_report(command, report)
+def _import(options: dict, command) -> None:
+    if bool(options["file"]) == bool(options["from_mysql"]):
+        raise CommandError("give either FILE or --from-mysql URL", returncode=2)
+    if options["from_mysql_password_file"] and not options["from_mysql"]:
+        raise CommandError("--from-mysql-password-file goes with --from-mysql", returncode=2)
+    mode = "update" if options["update"] else "skip" if options["skip_existing"] else "strict"
+    kwargs = {
+        "actor": command.actor,
+        "mode": mode,
+        "dry_run": options["dry_run"],
+        "progress": terminal_progress(),
+    }
+    if options["from_mysql"]:
+        password = source_password(command, options)
+        try:
+            source = flurdy.read_source(options["from_mysql"], password=password)
+        except flurdy.SourceError as exc:
+            raise CommandError(str(exc), returncode=1) from None
+        report = Report(source.label)
+        for category, detail in source.notes:
+            report.note(category, detail)
+        report = run_import(
+            source.rows,
+            source=source.label,
+            report=report,
+            total=len(source.rows),
+            **kwargs,
+        )
+    elif options["file"] == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        report = import_csv(stream, source="standard input", **kwargs)
+    else:
+        try:
+            with open(options["file"], encoding="utf-8-sig", newline="") as stream:
+                report = import_csv(stream, source=options["file"], **kwargs)
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
+    print_report(command, report)
 
 
 def source_password(command, options: dict) -> str | None:
@@ -183,33 +178,29 @@ class _Raw:
         self.out.write(text, ending="")
 
 
-class ExportNoun:
-    NOUN = "export"
+def _export_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="every domain, mailbox and alias as CSV (the format `mail import` reads)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE (mode 600, replaced whole when complete) instead of stdout",
+    )
 
-    @staticmethod
-    def add_parser(subparsers) -> None:
-        parser = subparsers.add_parser(
-            "export",
-            help="every domain, mailbox and alias as CSV (the format `mail import` reads)",
-        )
-        parser.add_argument(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="write to FILE (mode 600, replaced whole when complete) instead of stdout",
-        )
 
-    @staticmethod
-    def run(command, options: dict) -> None:
-        output = options["output"]
-        if not output:
-            export_csv(_Raw(command.stdout), actor=command.actor, target="stdout")
-            return
-        try:
-            count = export_to_file(output, actor=command.actor)
-        except OSError as exc:
-            raise CommandError(f"cannot write {output}: {exc.strerror}") from None
-        command.stderr.write(f"Exported {count} row(s) to {output}.")
+def _export(options: dict, command) -> None:
+    output = options["output"]
+    if not output:
+        export_csv(_Raw(command.stdout), actor=command.actor, target="stdout")
+        return
+    try:
+        count = export_to_file(output, actor=command.actor)
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror}") from None
+    command.stderr.write(f"Exported {count} row(s) to {output}.")
 
 
 def export_to_file(output: str, *, actor) -> int:
@@ -236,4 +227,10 @@ def export_to_file(output: str, *, actor) -> int:
     return count
 
 
-NOUNS = [ImportNoun, ExportNoun]
+def add_arguments(subparsers) -> None:
+    _import_parser(subparsers)
+    _export_parser(subparsers)
+
+
+def handle(noun: str, options: dict, command) -> None:
+    (_import if noun == "import" else _export)(options, command)

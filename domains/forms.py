@@ -48,10 +48,6 @@ def quota_field(**kwargs) -> forms.CharField:
     )
 
 
-def clean_quota_text(text: str) -> str:
-    return quota.parse(text)
-
-
 def quota_for_form(stored: str) -> str:
     """The stored quota in human units, or as stored when Courier cannot read it."""
     if not stored:
@@ -194,7 +190,7 @@ class MailboxCreateForm(PasswordPairForm):
         return normalize_address(f"{local}@{self.domain.domain}", max_length=ALIAS_MAX)
 
     def clean_quota(self) -> str:
-        return clean_quota_text(self.cleaned_data["quota"])
+        return quota.parse(self.cleaned_data["quota"])
 
     def password_owner(self):
         address = self.cleaned_data.get("local_part")
@@ -236,7 +232,7 @@ class MailboxEditForm(ServiceForm):
         self.fields["fingerprint"].initial = services.mailbox_fingerprint(mailbox)
 
     def clean_quota(self) -> str:
-        return clean_quota_text(self.cleaned_data["quota"])
+        return quota.parse(self.cleaned_data["quota"])
 
     def save(self, actor: Actor) -> Mailbox | None:
         data = self.cleaned_data

@@ -81,10 +81,6 @@ def scheme_of(crypt: str) -> str | None:
     return handler.name
 
 
-def is_known_hash(crypt: str) -> bool:
-    return scheme_of(crypt) is not None
-
-
 @sensitive_variables()
 def verify_password(password: str, crypt: str) -> Verification:
     """Check a password against a stored crypt string; fail closed on anything odd.

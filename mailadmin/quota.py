@@ -129,11 +129,3 @@ def humanize(value: str) -> str:
     if count:
         parts.append(f"{count} messages")
     return ", ".join(parts)
-
-
-def dovecot_rule(value: str) -> str:
-    """The same limit as Dovecot's `quota_rule` (`*:bytes=N:messages=M`), '' if none."""
-    size, count = limits(value)
-    parts = [f"bytes={size}" if size else "", f"messages={count}" if count else ""]
-    parts = [p for p in parts if p]
-    return "*:" + ":".join(parts) if parts else ""

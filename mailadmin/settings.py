@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from mailadmin.datadir import generated_secret, private_dir
+from mailadmin.datadir import generated_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,7 @@ DATA_DIR = Path(env("MAILADMIN_DATA_DIR", str(BASE_DIR / "var")))
 
 
 def _secret_key() -> str:
+    # The one file written while settings are read: Django needs the value now.
     key = env("SECRET_KEY")
     if key:
         return key
@@ -119,7 +120,7 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    private_dir(Path(DATABASES["default"]["NAME"]).parent)
+    # (The file's directory is created at start-up, by mailadmin.apps.)
     # A writer takes the write lock when its transaction begins (not at its first write,
     # where two readers turning writers fail at once with "database is locked"), and the
     # others wait for it up to `timeout` seconds.
@@ -162,10 +163,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
-WHITENOISE_USE_FINDERS = DEBUG
-if DATA_DIR in STATIC_ROOT.parents:
-    private_dir(DATA_DIR)
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
+WHITENOISE_USE_FINDERS = DEBUG  # STATIC_ROOT is created at start-up (mailadmin.apps)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -246,6 +244,12 @@ MAILADMIN_MAIL_GID = env_int("MAILADMIN_MAIL_GID", 5000)
 # within gunicorn's timeout (30 s). Measured on the 2-core reference machine, busy: 1,000
 # rows in 10 s, 3,000 in 24 s (whole `mail import`). Larger files: `mail import`.
 MAILADMIN_WEB_IMPORT_PASSWORDS = env_int("MAILADMIN_WEB_IMPORT_PASSWORDS", 1000)
+
+# --- the mail servers' files (`mail config`, mailstack.config) -------------------------
+# The Postfix alias map style assumed (guide or no-backscatter; mailstack.config checks it).
+MAILADMIN_ALIAS_STYLE = env("MAILADMIN_ALIAS_STYLE", "guide")
+# The mail servers' MySQL password; empty: one generated once into the data directory.
+MAILADMIN_MAILSERVER_DB_PASSWORD = env("MAILADMIN_MAILSERVER_DB_PASSWORD")
 
 # --- end-user self-service (/account/) -------------------------------------------------
 # Failed logins are counted (selfservice.throttle) in the database by default, shared by

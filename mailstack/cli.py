@@ -1,4 +1,4 @@
-"""The `config` and `trace` nouns of `python manage.py mail` (plugged in through EXTRA_NOUNS).
+"""The `config` and `trace` nouns of `python manage.py mail` (a plug-in of the command).
 
 mail config postfix|courier|dovecot|grants [--output DIR] [--style S] ...
 mail config readme            # the README's "Connect your mail server" section
@@ -13,12 +13,16 @@ from django.core.exceptions import ValidationError
 
 from mailstack import config, tracer
 
+NOUNS = ("config", "trace")
 
-class _Noun:
-    def __init__(self, noun: str, add_parser, run):
-        self.NOUN = noun
-        self.add_parser = add_parser
-        self.run = run
+
+def add_arguments(subparsers) -> None:
+    _config_parser(subparsers)
+    _trace_parser(subparsers)
+
+
+def handle(noun: str, options: dict, command) -> None:
+    (_config if noun == "config" else _trace)(options, command)
 
 
 def _config_parser(subparsers) -> None:
@@ -55,7 +59,7 @@ def _config_parser(subparsers) -> None:
     parser.add_argument("--dovecot-dir", help="where the Dovecot files live (/etc/dovecot)")
 
 
-def _config_run(command, options: dict) -> None:
+def _config(options: dict, command) -> None:
     if options["verb"] == "readme":
         command.stdout.write(config.readme_section(), ending="")
         return
@@ -90,7 +94,7 @@ def _trace_parser(subparsers) -> None:
     parser.add_argument("--json", action="store_true")
 
 
-def _trace_run(command, options: dict) -> None:
+def _trace(options: dict, command) -> None:
     address = options["address"].strip()
     if "@" not in address or address.startswith("@"):
         raise ValidationError(f"{address!r} is not a mail address (local@domain).")
@@ -100,8 +104,3 @@ def _trace_run(command, options: dict) -> None:
     else:
         command.stdout.write(tracer.render_text(result))
     sys.stdout.flush()
-
-
-CONFIG = _Noun("config", _config_parser, _config_run)
-TRACE = _Noun("trace", _trace_parser, _trace_run)
-NOUNS = [CONFIG, TRACE]

@@ -5,7 +5,7 @@ The files come from `mailstack/templates/` (plain text with `{{ name }}` placeho
 README's "Connect your mail server" section is rendered from the same templates
 (`readme_section`).
 
-Two Postfix alias map styles (DESIGN.md §2):
+Two Postfix alias map styles (README, "Connect your mail server"):
 - `guide`: one map over every enabled `aliases` row, as the guide writes it. A domain alias
   `@alias.tld → @target.tld` keeps the local part, and accepts mail for unknown users of
   alias.tld, which is then bounced (backscatter).
@@ -89,7 +89,7 @@ class Target:
 # --- where the values come from ------------------------------------------------------------
 def alias_style() -> str:
     """The alias map style this installation assumes (MAILADMIN_ALIAS_STYLE, default guide)."""
-    style = os.environ.get("MAILADMIN_ALIAS_STYLE", "guide").strip() or "guide"
+    style = settings.MAILADMIN_ALIAS_STYLE.strip() or "guide"
     if style not in STYLES:
         raise ValidationError(f"MAILADMIN_ALIAS_STYLE must be one of {STYLES}, not {style!r}.")
     return style
@@ -98,11 +98,9 @@ def alias_style() -> str:
 def mailserver_password() -> str:
     """The mail servers' MySQL password: MAILADMIN_MAILSERVER_DB_PASSWORD(_FILE), else one
     generated once into the data directory, so every generated file agrees."""
-    file_name = os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD_FILE")
-    if file_name:
-        return Path(file_name).read_text().strip()
-    if os.environ.get("MAILADMIN_MAILSERVER_DB_PASSWORD"):
-        return os.environ["MAILADMIN_MAILSERVER_DB_PASSWORD"].strip()
+    password = settings.MAILADMIN_MAILSERVER_DB_PASSWORD.strip()
+    if password:
+        return password
     return generated_secret(Path(settings.DATA_DIR) / "mailserver_db_password", 24)
 
 

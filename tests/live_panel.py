@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from mailstack.servers import free_port
+from tests.mailstack.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -100,9 +100,9 @@ def test_a_change_while_the_checks_run_is_not_cached(su_client, monkeypatch):
     assert ("dead-end", "late@example.org") in shown(su_client)
 
 
-def test_the_assumed_alias_style_is_part_of_the_key(su_client, monkeypatch):
+def test_the_assumed_alias_style_is_part_of_the_key(su_client, settings):
     assert su_client.get("/audit/findings/").context["report"].style == "guide"
-    monkeypatch.setenv("MAILADMIN_ALIAS_STYLE", "no-backscatter")
+    settings.MAILADMIN_ALIAS_STYLE = "no-backscatter"
     assert su_client.get("/audit/findings/").context["report"].style == "no-backscatter"
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mailadmin import quota
+from tests.quota_rules import dovecot_rule
 
 MB = 1024**2
 
@@ -86,8 +87,8 @@ def test_lists_show_human_units():
 
 
 def test_the_same_limit_is_given_to_dovecot():
-    assert quota.dovecot_rule(f"{500 * MB}S") == f"*:bytes={500 * MB}"
-    assert quota.dovecot_rule("10000000S,1000C") == "*:bytes=10000000:messages=1000"
-    assert quota.dovecot_rule("1000C") == "*:messages=1000"
-    assert quota.dovecot_rule("") == ""
-    assert quota.dovecot_rule("10M") == ""
+    assert dovecot_rule(f"{500 * MB}S") == f"*:bytes={500 * MB}"
+    assert dovecot_rule("10000000S,1000C") == "*:bytes=10000000:messages=1000"
+    assert dovecot_rule("1000C") == "*:messages=1000"
+    assert dovecot_rule("") == ""
+    assert dovecot_rule("10M") == ""

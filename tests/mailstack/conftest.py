@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from mailstack import config
-from mailstack.servers import MailStack
+from tests.mailstack.servers import MailStack
 
 
 def _mysql(sql: str) -> None:

@@ -3,7 +3,10 @@ README section rendered from the same templates (no mail server needed)."""
 
 import io
 import json
+import os
 import stat
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -144,14 +147,49 @@ def test_the_readme_section_is_rendered_from_the_templates():
     )
 
 
-def test_the_password_is_generated_once_into_the_data_directory(settings, tmp_path, monkeypatch):
-    monkeypatch.delenv("MAILADMIN_MAILSERVER_DB_PASSWORD", raising=False)
-    monkeypatch.delenv("MAILADMIN_MAILSERVER_DB_PASSWORD_FILE", raising=False)
+def settings_values(tmp_path, **variables) -> list[str]:
+    """MAILADMIN_ALIAS_STYLE and MAILADMIN_MAILSERVER_DB_PASSWORD as a fresh process's
+    settings read them from `variables` (the environment of `mail config`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILADMIN_")}
+    env.update(SECRET_KEY="settings-test", MAILADMIN_DATA_DIR=str(tmp_path), **variables)
+    code = (
+        "from mailadmin import settings as s;"
+        "print(repr(s.MAILADMIN_ALIAS_STYLE), repr(s.MAILADMIN_MAILSERVER_DB_PASSWORD))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=README.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_the_style_and_the_password_come_from_the_environment(tmp_path):
+    assert settings_values(tmp_path) == ["'guide'", "''"]
+    assert settings_values(
+        tmp_path,
+        MAILADMIN_ALIAS_STYLE="no-backscatter",
+        MAILADMIN_MAILSERVER_DB_PASSWORD="from-env",
+    ) == ["'no-backscatter'", "'from-env'"]
+    (tmp_path / "password").write_text("from-file\n")
+    assert settings_values(
+        tmp_path,
+        MAILADMIN_MAILSERVER_DB_PASSWORD="from-env",
+        MAILADMIN_MAILSERVER_DB_PASSWORD_FILE=str(tmp_path / "password"),
+    ) == ["'guide'", "'from-file'"]
+
+
+def test_the_password_is_generated_once_into_the_data_directory(settings, tmp_path):
+    settings.MAILADMIN_MAILSERVER_DB_PASSWORD = ""
     settings.DATA_DIR = tmp_path
     first = config.mailserver_password()
     assert first == config.mailserver_password()
     assert stat.S_IMODE((tmp_path / "mailserver_db_password").stat().st_mode) == 0o600
-    monkeypatch.setenv("MAILADMIN_MAILSERVER_DB_PASSWORD", "from-env")
+    settings.MAILADMIN_MAILSERVER_DB_PASSWORD = "from-env"
     assert config.mailserver_password() == "from-env"
 
 
@@ -163,8 +201,8 @@ def mail(*args: str) -> str:
 
 
 @pytest.fixture
-def env_password(monkeypatch):
-    monkeypatch.setenv("MAILADMIN_MAILSERVER_DB_PASSWORD", "cli-Passw0rd")
+def env_password(settings):
+    settings.MAILADMIN_MAILSERVER_DB_PASSWORD = "cli-Passw0rd"
 
 
 def test_mail_config_writes_the_files_with_mode_0640(db, tmp_path, env_password):
@@ -243,6 +281,7 @@ def test_the_dovecot_user_query_translates_courier_quotas_on_mariadb(db, version
     from domains import services
     from domains.models import Mailbox
     from mailadmin import quota
+    from tests.quota_rules import dovecot_rule
 
     services.create_domain("q.test", actor=actor)
     query = config.dovecot_queries(version)["user_query"]
@@ -258,7 +297,7 @@ def test_the_dovecot_user_query_translates_courier_quotas_on_mariadb(db, version
         assert row["home"].endswith(f"/q.test/q{number}/")
         if version == "2.3":
             assert row["mail"] == f"maildir:{row['home']}"
-            expected = quota.dovecot_rule(stored) if quota.is_courier_quota(stored) else ""
+            expected = dovecot_rule(stored) if quota.is_courier_quota(stored) else ""
             assert (row["quota_rule"] or "") == expected, stored
         else:
             assert row["mail_path"] == row["home"]

@@ -6,8 +6,9 @@ from passlib.hash import bcrypt, des_crypt, md5_crypt, sha256_crypt
 
 from domains import services
 from domains.models import GUIDE_DEFAULT_CRYPT, Mailbox
-from mailadmin import passwords, quota
+from mailadmin import passwords
 from tests.mailstack.corpus import ACTOR, PASSWORD, mail
+from tests.quota_rules import dovecot_rule
 
 pytestmark = pytest.mark.mailstack
 
@@ -116,7 +117,7 @@ def test_a_quota_reaches_courier_and_dovecot_as_the_same_limit(data, address):
     courier = data.courier_auth(address, PASSWORD)
     assert courier.fields["Quota"] == (stored or "(none)")
     user = data.dovecot_user(address)
-    assert user.get("quota_rule", "") == quota.dovecot_rule(stored)
+    assert user.get("quota_rule", "") == dovecot_rule(stored)
 
 
 def test_dovecot_enforces_500m_as_512000_kilobytes(data):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mailstack import config, servers
+from mailstack import config
+from tests.mailstack import servers
 
 REPORT = b"""\
 From: Mail Delivery System <MAILER-DAEMON@mailstack.test>

@@ -179,8 +179,8 @@ def test_it_warns_when_a_mailbox_home_is_not_the_postfix_base(guide_data, settin
     assert any("virtual_mailbox_base /srv/mail" in w for w in result.warnings)
 
 
-def test_the_style_comes_from_the_environment(guide_data, monkeypatch):
-    monkeypatch.setenv("MAILADMIN_ALIAS_STYLE", "no-backscatter")
+def test_the_style_comes_from_the_environment(guide_data, settings):
+    settings.MAILADMIN_ALIAS_STYLE = "no-backscatter"  # what the variable sets (test_config)
     assert tracer.trace("stranger@lala.com").style == "no-backscatter"
     with pytest.raises(ValueError):
         tracer.trace("john@whopper.nu", style="other")

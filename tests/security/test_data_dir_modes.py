@@ -59,9 +59,8 @@ def test_an_existing_world_readable_sqlite_file_is_made_private(tmp_path, umask_
     assert mode(data / "mailadmin.sqlite3") == 0o600
 
 
-def test_the_mail_servers_password_file_is_private(settings, tmp_path, monkeypatch, umask_022):
-    monkeypatch.delenv("MAILADMIN_MAILSERVER_DB_PASSWORD", raising=False)
-    monkeypatch.delenv("MAILADMIN_MAILSERVER_DB_PASSWORD_FILE", raising=False)
+def test_the_mail_servers_password_file_is_private(settings, tmp_path, umask_022):
+    settings.MAILADMIN_MAILSERVER_DB_PASSWORD = ""
     settings.DATA_DIR = tmp_path / "data"
     from mailstack import config
 

@@ -23,7 +23,7 @@ from django.views.debug import ExceptionReporter
 from audit.models import AuditEntry
 from bulk.importer import import_csv
 from domains import services
-from domains.management.commands.mail import Command
+from mailadmin.management.commands.mail import Command
 from tests.conftest import ACTOR
 from tests.security.conftest import PASSWORD, mailbox_client
 from tests.security.test_two_factor import enrol

@@ -131,7 +131,7 @@ class Auth:
 
 
 @dataclass
-class Verification:
+class RecipientReport:
     """One final recipient in a `sendmail -bv` report."""
 
     recipient: str
@@ -385,7 +385,7 @@ class MailStack:
         raise MailStackError(f"no answer to DATA for {address}: {dialogue}")
 
     def verify(self, addresses: list[str], timeout: float = 30) -> dict[str, list]:
-        """`sendmail -bv` for each address: {address: [Verification per final recipient]},
+        """`sendmail -bv` for each address: {address: [RecipientReport per final recipient]},
         or {address: "deferred ..."} when Postfix does not take the message."""
         reports = self.root / "vmail" / "reports"
         senders = {}
@@ -637,7 +637,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def parse_report(message) -> list[Verification]:
+def parse_report(message) -> list[RecipientReport]:
     """The per-recipient blocks of a Postfix `sendmail -bv` report (RFC 3464)."""
     results = []
     for part in message.walk():
@@ -650,5 +650,5 @@ def parse_report(message) -> list[Verification]:
             recipient = str(final).split(";", 1)[-1].strip().lower()
             action = str(block.get("Action", "")).strip().lower()
             text = " ".join(str(block.get("Diagnostic-Code", "")).split())
-            results.append(Verification(recipient, action == "deliverable", text))
+            results.append(RecipientReport(recipient, action == "deliverable", text))
     return results
