@@ -6,8 +6,7 @@ from django.http import Http404
 
 from accounts.access import domains_for
 from audit import listing
-from audit.findings import KINDS as FINDING_KINDS
-from audit.findings import LEVELS
+from audit.findings.kinds import FINDING_KINDS, LEVELS
 from mailadmin.addresses import display_domain, normalize_domain
 
 ANY = [("", "any")]
