@@ -13,10 +13,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import login_throttle, mailbox_auth
-from accounts.mailbox_sources import sources_of
 from accounts.selfservice_forms import MailboxLoginForm, MailboxPasswordForm
 from audit.services import Actor
 from mailadmin.quota import humanize
+from routing.sources import sources_of
 
 REFUSED = "Unknown address or wrong password."
 
