@@ -68,11 +68,11 @@ def hosted(tables: Tables, name: str) -> bool:
 def results_of(tables: Tables, address: str, row: AliasRow) -> list[str]:
     """The addresses `row` sends mail for `address` to: a result `@target` keeps the local
     part of `address`."""
-    local, _ = split_address(address)
     destination = row.destination
     if destination.startswith("@"):  # Postfix keeps the local part of a @domain result
-        destination = local + destination
-    results = split_destinations(destination)
+        results = split_destinations(split_address(address)[0] + destination)
+    else:
+        results = list(row.destinations)
     return [d.lower() for d in results] if tables.fold_case else results
 
 
@@ -88,7 +88,7 @@ def target_exists(tables: Tables, target: str) -> bool:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Lookup:
     """One `virtual_alias_maps` lookup of `address`, with the rows passed over on the way."""
 
@@ -149,19 +149,23 @@ def lookup(tables: Tables, address: str, style: str = GUIDE) -> Lookup:
     return found
 
 
-def rewrites(tables: Tables, address: str, style: str = GUIDE) -> list[str]:
-    """`address` and what domain aliases rewrite it to, in order, until another row (or
-    none) applies; stops on a cycle and after MAX_ROUTE_HOPS rewrites."""
-    chain = [address]
-    while len(chain) <= MAX_ROUTE_HOPS:
-        found = lookup(tables, chain[-1], style)
-        if found.kind != DOMAIN_ALIAS:
+def follow(tables: Tables, address: str, style: str = GUIDE) -> list[Lookup]:
+    """The lookups of `address` and of what domain aliases rewrite it to, in order, until
+    another row (or none) applies; stops on a cycle and after MAX_ROUTE_HOPS rewrites."""
+    chain = [lookup(tables, address, style)]
+    seen = {address}
+    while len(chain) <= MAX_ROUTE_HOPS and chain[-1].kind == DOMAIN_ALIAS:
+        rewritten = chain[-1].results[0]
+        if rewritten in seen:
             break
-        rewritten = found.results[0]
-        if rewritten in chain:
-            break
-        chain.append(rewritten)
+        seen.add(rewritten)
+        chain.append(lookup(tables, rewritten, style))
     return chain
+
+
+def rewrites(tables: Tables, address: str, style: str = GUIDE) -> list[str]:
+    """`address` and what domain aliases rewrite it to (`follow`)."""
+    return [found.address for found in follow(tables, address, style)]
 
 
 def cycle(chain: list[str]) -> str:

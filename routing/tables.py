@@ -32,17 +32,24 @@ class AliasRow(Protocol):
     """An `aliases` row as the rules read it (an `Alias`, or a preloaded `EnabledRow`)."""
 
     mail: str
-    destination: str
+    destination: str  # the column as stored: comma-separated, or '@target'
+    destinations: list[str]  # its addresses, as Postfix splits them
     enabled: bool
 
 
-@dataclass(frozen=True)
 class EnabledRow:
-    """An enabled `aliases` row held in memory."""
+    """An enabled `aliases` row held in memory, its destinations already split."""
 
-    mail: str
-    destination: str
-    enabled: bool = True
+    __slots__ = ("mail", "destinations")
+    enabled = True
+
+    def __init__(self, mail: str, destinations: list[str]):
+        self.mail = mail
+        self.destinations = destinations
+
+    @property
+    def destination(self) -> str:
+        return ",".join(self.destinations)
 
 
 class Tables(Protocol):
@@ -117,11 +124,11 @@ class PreloadedTables:
     def alias(self, mail: str) -> EnabledRow | None:
         if mail.startswith("@"):
             targets = self.domain_rows.get(mail[1:])
-            return None if targets is None else EnabledRow(mail, ",".join(targets))
+            return None if targets is None else EnabledRow(mail, targets)
         targets = self.forwards.get(mail)
         if targets is not None:
-            return EnabledRow(mail, ",".join(targets))
-        return EnabledRow(mail, "") if mail in self.known_aliases else None
+            return EnabledRow(mail, targets)
+        return EnabledRow(mail, []) if mail in self.known_aliases else None
 
     def domain_enabled(self, name: str) -> bool | None:
         return self.domains.get(name)

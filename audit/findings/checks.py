@@ -46,11 +46,10 @@ from routing.rules import (
     DOMAIN_ALIAS,
     SELF,
     enabled_alias,
+    follow,
     hosted,
-    lookup,
-    rewrites,
 )
-from routing.styles import alias_style
+from routing.styles import GUIDE, alias_style
 from routing.tables import DOMAIN_ROW, STREAM_CHUNK, PreloadedTables
 
 MAX_EXAMPLES = 5
@@ -139,9 +138,14 @@ class CheckContext:
 
 
 # --- the checks ------------------------------------------------------------------------------
+# The dead-end and loop checks follow the rows as the guide's map reads them (`follow`'s
+# default style): a domain alias rewrites every address, whether its target exists or not.
+
+
 def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, str] | None:
     """(level, reason) when mail from `source` to local `target` cannot be delivered."""
-    for address in rewrites(routes, target):
+    for found in follow(routes, target):
+        address = found.address
         name = domain_of(address)
         state = routes.domain_enabled(name)
         if state is None:
@@ -149,7 +153,6 @@ def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, s
         if not state:
             return WARNING, f"{address} is in disabled domain {name}: Postfix relays it out"
         if address != source:
-            found = lookup(routes, address)
             if found.kind in (ALIAS, SELF):
                 return None  # its own row, checked on its own
             if found.kind == CATCH_ALL and not found.stops_here:
@@ -242,10 +245,10 @@ def _next_rows(routes: PreloadedTables, source: str, targets: list[str]) -> list
             continue
         if target == source:
             continue  # an address that maps to itself stops: its mailbox
-        for address in rewrites(routes, target):
+        for found in follow(routes, target):
+            address = found.address
             if not hosted(routes, domain_of(address)):
                 break
-            found = lookup(routes, address)
             if found.kind in (ALIAS, SELF):
                 if address in routes.forwards:  # the other rows lead nowhere local
                     result.append(address)
@@ -327,7 +330,7 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     domain_row = Alias.objects.filter(
         enabled=True, mail=Concat(Value("@"), OuterRef("domain_name"))
     ).exclude(lists_it)
-    if ctx.style != "guide":  # the other style rewrites a domain alias only to existing users
+    if ctx.style != GUIDE:  # the other style rewrites a domain alias only to existing users
         domain_row = domain_row.exclude(destination__startswith="@")
     # Only mailboxes of a domain with an '@domain' row can be swallowed (routing data already
     # loaded): index ranges instead of every mailbox. Whether a mailbox has its own row is
@@ -335,7 +338,7 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     names = sorted(
         name
         for name, targets in ctx.routes.domain_rows.items()
-        if ctx.style == "guide" or not targets[0].startswith("@")
+        if ctx.style == GUIDE or not targets[0].startswith("@")
     )
     own_row = Exists(Alias.objects.filter(enabled=True, mail=OuterRef("address")))
     findings = []
@@ -394,7 +397,7 @@ def check_mailboxes_receiving_nothing(ctx: CheckContext) -> list[Finding]:
 
 def check_backscatter(ctx: CheckContext) -> list[Finding]:
     """Domain aliases under the guide's map: unknown users are accepted, then bounced."""
-    if ctx.style != "guide":
+    if ctx.style != GUIDE:
         return []
     rows = (
         ctx.scoped(Alias.objects.filter(DOMAIN_ROW, enabled=True))
