@@ -10,7 +10,9 @@ import json
 
 from django.core.management.base import CommandError
 
-from audit.findings import ERROR, run_and_save, run_checks
+from audit.findings.kinds import ERROR
+from audit.findings.report import run_checks
+from audit.findings.store import run_and_save
 from mailadmin.addresses import normalize_domain
 
 NOUNS = ("check",)

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.access import domain_choices, domain_filter
 from audit import listing
-from audit.findings import KINDS as FINDING_KINDS
-from audit.findings import LEVELS
+from audit.findings.kinds import FINDING_KINDS, LEVELS
 
 ANY = [("", "any")]
 SORT_CHOICES = [("", "mail")] + [

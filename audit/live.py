@@ -17,8 +17,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from aliases.models import Alias
-from audit.findings import Report, alias_style, run_checks
+from audit.findings.report import FindingsRun, run_checks
 from domains.models import Domain, Mailbox
+from routing.styles import alias_style
 
 CACHE_SECONDS = 60 * 60  # frees the memory of scopes nobody looks at
 TABLES = (Domain, Mailbox, Alias)
@@ -43,7 +44,7 @@ def tables_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def current_report(domains: Iterable[str] | None = None) -> Report:
+def current_report(domains: Iterable[str] | None = None) -> FindingsRun:
     """`run_checks(domains)` as of now: from the cache when the tables have not changed."""
     style = alias_style()
     scope = "*" if domains is None else "\n".join(sorted(domains))

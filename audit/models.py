@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from audit.findings.kinds import FINDING_KINDS
+
 
 class AuditEntry(models.Model):
     """Who changed which mail object, when, and its state before → after."""
@@ -79,6 +81,4 @@ class StoredFinding(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from audit.findings import KINDS
-
-        return KINDS.get(self.kind, self.kind)
+        return FINDING_KINDS.get(self.kind, self.kind)

@@ -29,7 +29,9 @@ from accounts.access import (
 )
 from audit import listing
 from audit.csvsafe import csv_lines
-from audit.findings import ERROR, INFO, KINDS, WARNING, run_and_save
+from audit.findings.kinds import ERROR, INFO, WARNING
+from audit.findings.kinds import FINDING_KINDS as KINDS
+from audit.findings.store import run_and_save
 from audit.forms import AliasAuditForm, FindingsForm, HistoryForm, TraceForm
 from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding

@@ -25,9 +25,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from mailadmin.datadir import generated_secret
+from routing.styles import STYLES, alias_style  # the style assumed: routing owns it
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STYLES = ("guide", "no-backscatter")
 DOVECOT_VERSIONS = ("2.3", "2.4")
 PRODUCTS = ("postfix", "courier", "dovecot", "grants")
 DEFAULT_DB_USER = "mailserver"
@@ -87,14 +87,6 @@ class Target:
 
 
 # --- where the values come from ------------------------------------------------------------
-def alias_style() -> str:
-    """The alias map style this installation assumes (MAILADMIN_ALIAS_STYLE, default guide)."""
-    style = settings.MAILADMIN_ALIAS_STYLE.strip() or "guide"
-    if style not in STYLES:
-        raise ValidationError(f"MAILADMIN_ALIAS_STYLE must be one of {STYLES}, not {style!r}.")
-    return style
-
-
 def mailserver_password() -> str:
     """The mail servers' MySQL password: MAILADMIN_MAILSERVER_DB_PASSWORD(_FILE), else one
     generated once into the data directory, so every generated file agrees."""

@@ -1,8 +1,8 @@
 """The address tracer: what Postfix does with mail for an address, step by step.
 
 `trace(address)` reads the panel's tables and reproduces, for the configuration
-`mailstack.config` generates (DESIGN.md §2, measured against real Postfix by the
-`mailstack` test layer):
+`mailstack.config` generates (measured against real Postfix by the `mailstack` test
+layer), the rules of `routing` (docs/ARCHITECTURE.md), explaining each step:
 
 1. RCPT TO from an outside client (smtpd): the domain must be hosted (`domains.enabled=1`),
    else 454 relay access denied; then an enabled alias must match the address or
@@ -16,27 +16,52 @@
    (accepted, then bounced); any other domain is sent out by SMTP (forwarded outside).
 
 The trace states the alias map style it assumes (`guide` or `no-backscatter`, see
-`mailstack.config`). It never writes anything.
+`routing.styles`). It never writes anything.
 """
 
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 
-from aliases.models import Alias, split_destinations
-from domains.models import Domain, Mailbox
-from mailstack.config import STYLES, alias_style
+from routing.rules import (
+    ALIAS,
+    BOUNCED,
+    CATCH_ALL,
+    DEFERRED,
+    DELIVERED,
+    DOMAIN_ALIAS,
+    EXPANSION_LIMIT,
+    FORWARDED,
+    OUTCOMES,
+    RECURSION_LIMIT,
+    REJECTED,
+    SELF,
+    Lookup,
+    deliver,
+    delivery_mailbox,
+    expand,
+    hosted,
+    lookup,
+    split_address,
+)
+from routing.styles import STYLES, alias_style
+from routing.tables import LazyTables
 
-RECURSION_LIMIT = 1000  # virtual_alias_recursion_limit
-EXPANSION_LIMIT = 1000  # virtual_alias_expansion_limit
-
-# Outcomes of a final recipient.
-DELIVERED = "delivered"  # to a maildir, by the virtual delivery agent
-FORWARDED = "forwarded"  # out by SMTP: the domain is not hosted (or disabled) here
-BOUNCED = "bounced"  # accepted, then bounced: no enabled mailbox
-REJECTED = "rejected"  # refused at RCPT (550 user unknown, 454 relay access denied)
-DEFERRED = "deferred"  # accepted at RCPT, then refused with 4.6.0 (alias loop or too many)
-OUTCOMES = (DELIVERED, FORWARDED, BOUNCED, REJECTED, DEFERRED)
+__all__ = [
+    "BOUNCED",
+    "DEFERRED",
+    "DELIVERED",
+    "EXPANSION_LIMIT",
+    "FORWARDED",
+    "OUTCOMES",
+    "RECURSION_LIMIT",
+    "REJECTED",
+    "Recipient",
+    "Step",
+    "Trace",
+    "render_text",
+    "trace",
+]
 
 
 @dataclass
@@ -91,71 +116,71 @@ class Trace:
         return data
 
 
-class _Tables:
-    """Cached reads of the three tables, as Postfix's maps see them. `overrides` (alias
-    source → destination string) are enabled rows read before the database: a row that
-    is not saved yet, or replaces the saved one."""
-
-    def __init__(self, overrides: dict[str, str] | None = None):
-        self.aliases: dict[str, Alias | None] = {}
-        for mail, destination in (overrides or {}).items():
-            mail = mail.strip().lower()
-            self.aliases[mail] = Alias(mail=mail, destination=destination, enabled=True)
-        self.domains: dict[str, Domain | None] = {}
-        self.mailboxes: dict[str, Mailbox | None] = {}
-
-    def alias(self, mail: str) -> Alias | None:
-        if mail not in self.aliases:
-            self.aliases[mail] = Alias.objects.filter(mail=mail).first()
-        return self.aliases[mail]
-
-    def enabled_alias(self, mail: str) -> Alias | None:
-        alias = self.alias(mail)
-        return alias if alias and alias.enabled else None
-
-    def domain(self, name: str) -> Domain | None:
-        if name not in self.domains:
-            self.domains[name] = Domain.objects.filter(domain=name).first()
-        return self.domains[name]
-
-    def hosted(self, name: str) -> bool:
-        domain = self.domain(name)
-        return bool(domain and domain.enabled)
-
-    def mailbox(self, address: str) -> Mailbox | None:
-        if address not in self.mailboxes:
-            self.mailboxes[address] = Mailbox.objects.filter(address=address).first()
-        return self.mailboxes[address]
-
-    def enabled_mailbox(self, address: str) -> Mailbox | None:
-        mailbox = self.mailbox(address)
-        return mailbox if mailbox and mailbox.enabled else None
-
-
-def _split(address: str) -> tuple[str, str]:
-    local, _, domain = address.rpartition("@")
-    return local, domain
+def _explain(found: Lookup) -> list[Step]:
+    """The steps of one lookup, in the order Postfix passes over the rows."""
+    address = found.address
+    local, domain = split_address(address)
+    if found.kind in (ALIAS, SELF):
+        return [_result_step(found)]
+    steps: list[Step] = []
+    if found.own_disabled:
+        steps.append(Step("alias", address, f"alias {address} is disabled: ignored"))
+    if found.domain_alias is not None:
+        target = found.domain_alias_target
+        target_domain = found.domain_alias.destination[1:]
+        if found.by_domain_alias_map:
+            steps.append(
+                Step(
+                    "domain-alias",
+                    address,
+                    f"@{domain} is a domain alias of @{target_domain}: {address} → "
+                    f"{target} (the local part is kept; the target exists)",
+                    found=True,
+                    result=[target],
+                )
+            )
+            return steps
+        steps.append(
+            Step(
+                "domain-alias",
+                address,
+                f"@{domain} is a domain alias of @{target_domain}, but {target} "
+                "does not exist (no enabled alias, mailbox or catch-all): "
+                "not rewritten",
+            )
+        )
+    if found.skipped_domain_alias:
+        steps.append(
+            Step("domain-alias", address, f"@{domain} is a domain alias; the plain map skips it")
+        )
+    elif found.kind:
+        steps.append(_result_step(found))
+    elif found.domain_row_disabled:
+        steps.append(Step("catch-all", address, f"@{domain} is disabled: ignored"))
+    return steps
 
 
-def _cycle(chain: list[str]) -> str:
-    """'a → b → a' from the addresses one alias slot went through."""
-    seen: dict[str, int] = {}
-    for index, address in enumerate(chain):
-        if address in seen:
-            return " → ".join(chain[seen[address] : index + 1])
-        seen[address] = index
-    return " → ".join(chain)
-
-
-def _is_domain_alias(alias: Alias) -> bool:
-    return alias.mail.startswith("@") and alias.destination.startswith("@")
+def _result_step(found: Lookup) -> Step:
+    address, row, results = found.address, found.row, found.results
+    if found.kind == DOMAIN_ALIAS:
+        text = (
+            f"@{split_address(address)[1]} is a domain alias of {row.destination}: "
+            f"{address} → {results[0]} (the local part is kept)"
+        )
+    elif found.kind == CATCH_ALL:
+        text = f"no alias {address}; catch-all {row.mail} → {', '.join(results)}"
+    elif found.kind == SELF:
+        text = f"{address} is its own alias (a mailbox's self-alias): expansion stops here"
+    else:
+        text = f"alias {address} → {', '.join(results)}"
+    return Step(found.kind, address, text, found=True, result=results)
 
 
 class _Tracer:
     def __init__(self, style: str, mail_base: str, overrides: dict[str, str] | None = None):
         self.style = style
         self.mail_base = mail_base.rstrip("/")
-        self.t = _Tables(overrides)
+        self.t = LazyTables(overrides)
         self.steps: list[Step] = []
         self.warnings: list[str] = []
         self._explained: set[str] = set()
@@ -163,179 +188,67 @@ class _Tracer:
     # --- virtual_alias_maps ------------------------------------------------------------
     def lookup(self, address: str, explain: bool) -> list[str] | None:
         """One virtual_alias_maps lookup (mail_addr_find: user@domain, then @domain)."""
-        steps: list[Step] = []
-        result = self._lookup(address, steps)
+        found = lookup(self.t, address, self.style)
         if explain and address not in self._explained:
             self._explained.add(address)
-            self.steps.extend(steps)
-        return result
-
-    def _lookup(self, address: str, steps: list[Step]) -> list[str] | None:
-        local, domain = _split(address)
-        alias = self.t.alias(address)
-        if alias and alias.enabled:
-            return self._result(address, alias, "alias", steps)
-        if alias:
-            steps.append(Step("alias", address, f"alias {address} is disabled: ignored"))
-        if self.style == "no-backscatter" and local:
-            rewritten = self._domain_alias_map(address, steps)
-            if rewritten:
-                return rewritten
-        catch_all = self.t.alias(f"@{domain}")
-        if catch_all and catch_all.enabled:
-            if self.style == "no-backscatter" and _is_domain_alias(catch_all):
-                steps.append(
-                    Step(
-                        "domain-alias",
-                        address,
-                        f"@{domain} is a domain alias; the plain map skips it",
-                    )
-                )
-                return None
-            kind = "domain-alias" if _is_domain_alias(catch_all) else "catch-all"
-            return self._result(address, catch_all, kind, steps)
-        if catch_all:
-            steps.append(Step("catch-all", address, f"@{domain} is disabled: ignored"))
-        return None
-
-    def _domain_alias_map(self, address: str, steps: list[Step]) -> list[str] | None:
-        """mysql_alias_domain.cf: user@a → user@b when that target exists."""
-        local, domain = _split(address)
-        row = self.t.enabled_alias(f"@{domain}")
-        if not row or not row.destination.startswith("@"):
-            return None
-        target = f"{local}{row.destination}"
-        target_domain = row.destination[1:]
-        catch_all = self.t.enabled_alias(f"@{target_domain}")
-        exists = (
-            self.t.enabled_alias(target) is not None
-            or self.t.enabled_mailbox(target) is not None
-            or (catch_all is not None and not catch_all.destination.startswith("@"))
-        )
-        if not exists:
-            steps.append(
-                Step(
-                    "domain-alias",
-                    address,
-                    f"@{domain} is a domain alias of @{target_domain}, but {target} "
-                    "does not exist (no enabled alias, mailbox or catch-all): "
-                    "not rewritten",
-                )
-            )
-            return None
-        steps.append(
-            Step(
-                "domain-alias",
-                address,
-                f"@{domain} is a domain alias of @{target_domain}: {address} → "
-                f"{target} (the local part is kept; the target exists)",
-                found=True,
-                result=[target],
-            )
-        )
-        return [target]
-
-    def _result(self, address: str, alias: Alias, kind: str, steps: list[Step]) -> list[str]:
-        local, _ = _split(address)
-        destination = alias.destination
-        if destination.startswith("@"):  # Postfix keeps the local part of a @domain result
-            destination = local + destination
-        results = [d.lower() for d in split_destinations(destination)]
-        if kind == "domain-alias":
-            text = (
-                f"@{_split(address)[1]} is a domain alias of {alias.destination}: "
-                f"{address} → {results[0]} (the local part is kept)"
-            )
-        elif kind == "catch-all":
-            text = f"no alias {address}; catch-all {alias.mail} → {', '.join(results)}"
-        elif results == [address]:
-            kind = "self"
-            text = f"{address} is its own alias (a mailbox's self-alias): expansion stops here"
-        else:
-            text = f"alias {address} → {', '.join(results)}"
-        steps.append(Step(kind, address, text, found=True, result=results))
-        return results
+            self.steps.extend(_explain(found))
+        return found.results
 
     # --- cleanup: recursive expansion ------------------------------------------------------
     def expand(self, address: str) -> tuple[list[str], str]:
         """cleanup_map1n: the final recipients, or ([], reason) when Postfix defers."""
-        argv = [address]
-        been_here: set[str] = set()
-        i = 0
-        while i < len(argv):
-            # Checked before each address, as cleanup does: an alias loop that fans out
-            # reaches the nesting limit first.
-            if len(argv) > EXPANSION_LIMIT:
-                self.steps.append(
-                    Step(
-                        "limit",
-                        argv[i],
-                        f"more than {EXPANSION_LIMIT} "
-                        "recipients: Postfix refuses the message (4.6.0)",
-                    )
+        expansion = expand(address, lambda current: self.lookup(current, explain=True))
+        if expansion.limit == "expansion":
+            self.steps.append(
+                Step(
+                    "limit",
+                    expansion.at,
+                    f"more than {EXPANSION_LIMIT} recipients: Postfix refuses the message (4.6.0)",
                 )
-                return [], "4.6.0 Alias expansion error (too many recipients)"
-            chain = [argv[i]]
-            count = 0
-            while True:
-                current = argv[i]
-                if current in been_here:
-                    break
-                if count >= RECURSION_LIMIT:
-                    loop = _cycle(chain)
-                    self.steps.append(
-                        Step(
-                            "loop",
-                            current,
-                            f"alias loop: {loop}; after {RECURSION_LIMIT} "
-                            "rounds Postfix refuses the message (4.6.0)",
-                        )
-                    )
-                    return [], f"4.6.0 Alias expansion error (alias loop: {loop})"
-                result = self.lookup(current, explain=True)
-                if result is None:
-                    break
-                argv[i] = result[0]
-                argv.extend(result[1:])
-                if current in result:
-                    been_here.add(current)
-                chain.append(result[0])
-                count += 1
-            i += 1
-        return list(dict.fromkeys(argv)), ""
+            )
+            return [], "4.6.0 Alias expansion error (too many recipients)"
+        if expansion.limit == "loop":
+            self.steps.append(
+                Step(
+                    "loop",
+                    expansion.at,
+                    f"alias loop: {expansion.loop}; after {RECURSION_LIMIT} "
+                    "rounds Postfix refuses the message (4.6.0)",
+                )
+            )
+            return [], f"4.6.0 Alias expansion error (alias loop: {expansion.loop})"
+        return expansion.recipients, ""
 
     # --- delivery ------------------------------------------------------------------------
     def deliver(self, address: str) -> Recipient:
-        local, domain = _split(address)
+        local, domain = split_address(address)
+        outcome, key = deliver(self.t, address)
         if not domain:
             return Recipient(
                 address,
                 BOUNCED,
                 "unqualified address: Postfix appends @$myorigin, which the tracer does not know",
             )
-        if not self.t.hosted(domain):
+        if outcome == FORWARDED:
             row = self.t.domain(domain)
             why = "is disabled here" if row else "is not hosted here"
             self.steps.append(
                 Step("outside", address, f"{domain} {why}: Postfix sends {address} out by SMTP")
             )
             return Recipient(address, FORWARDED, f"forwarded outside: {domain} {why}")
-        mailbox = self.t.mailbox(address)
-        if mailbox is None or not mailbox.enabled:
-            why = "is disabled" if mailbox else "does not exist"
-            # virtual(8) tries @domain too: a users row '@domain' would catch it.
-            catch = self.t.enabled_mailbox(f"@{domain}")
-            if catch is None:
-                self.steps.append(
-                    Step(
-                        "mailbox",
-                        address,
-                        f"mailbox {address} {why}: the virtual delivery agent "
-                        "bounces it (5.1.1 unknown user)",
-                    )
+        if outcome == BOUNCED:
+            # virtual(8) tries @domain too: a users row '@domain' would have caught it.
+            why = "is disabled" if self.t.mailbox(address) else "does not exist"
+            self.steps.append(
+                Step(
+                    "mailbox",
+                    address,
+                    f"mailbox {address} {why}: the virtual delivery agent "
+                    "bounces it (5.1.1 unknown user)",
                 )
-                return Recipient(address, BOUNCED, f"bounced: mailbox {address} {why}")
-            mailbox = catch
+            )
+            return Recipient(address, BOUNCED, f"bounced: mailbox {address} {why}")
+        mailbox = self.t.mailbox(key)
         path = f"{self.mail_base}/{mailbox.maildir}"
         if mailbox.home.rstrip("/") != self.mail_base:
             self.warnings.append(
@@ -365,9 +278,9 @@ class _Tracer:
 
     # --- smtpd ---------------------------------------------------------------------------
     def rcpt(self, address: str) -> tuple[int, str, bool]:
-        _, domain = _split(address)
-        row = self.t.domain(domain)
-        if not row or not row.enabled:
+        _, domain = split_address(address)
+        if not hosted(self.t, domain):
+            row = self.t.domain(domain)
             why = f"domain {domain} is disabled" if row else f"{domain} is not in domains"
             self.steps.append(
                 Step("domain", address, f"{why}: outside clients get 454 relay access denied")
@@ -376,7 +289,7 @@ class _Tracer:
         self.steps.append(Step("domain", address, f"{domain} is hosted (enabled)", found=True))
         if self.lookup(address, explain=True) is not None:
             return 250, "2.1.5 Ok", True
-        if self.t.enabled_mailbox(address) or self.t.enabled_mailbox(f"@{domain}"):
+        if delivery_mailbox(self.t, address):
             self.steps.append(
                 Step("mailbox", address, f"no alias, but mailbox {address} is enabled: accepted")
             )

@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.mailbox_sources import sources_of
 from audit.services import Actor
 from mailadmin.quota import humanize
+from routing.sources import sources_of
 from selfservice import auth, throttle
 from selfservice.forms import MailboxLoginForm, MailboxPasswordForm
 

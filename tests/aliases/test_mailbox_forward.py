@@ -93,7 +93,8 @@ def test_the_delivery_of_a_mailbox_is_read_from_its_own_row():
 
 
 def test_mail_check_notes_a_mailbox_that_receives_nothing(ann, actor):
-    from audit.findings import INFO, run_checks
+    from audit.findings.kinds import INFO
+    from audit.findings.report import run_checks
 
     def noted():
         return [f for f in run_checks().findings if f.kind == "receives-nothing"]

@@ -10,7 +10,8 @@ from passlib.hash import des_crypt, md5_crypt
 
 from aliases import services as alias_services
 from aliases.models import Alias
-from audit.findings import ERROR, WARNING, run_checks
+from audit.findings.kinds import ERROR, WARNING
+from audit.findings.report import run_checks
 from domains import services
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from tests.conftest import ACTOR
@@ -190,7 +191,7 @@ def test_a_mailbox_without_self_alias_in_a_catch_all_domain_is_reported(example)
 
 
 def test_swallowed_mailboxes_are_found_in_every_batch_of_catch_all_domains(example, monkeypatch):
-    monkeypatch.setattr("audit.findings.LOOKUP_BATCH", 1)
+    monkeypatch.setattr("audit.findings.checks.LOOKUP_BATCH", 1)
     for name in ("a.org", "b.org", "c.org"):
         services.create_domain(name, actor=ACTOR)
         services.create_mailbox(f"kim@{name}", MAIL_PASSWORD, actor=ACTOR)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aliases import services as alias_services
 from aliases.models import Alias
-from audit.findings import run_and_save
+from audit.findings.store import run_and_save
 from audit.models import FindingsReport, StoredFinding
 from domains import services
 from domains.models import GUIDE_DEFAULT_CRYPT, Mailbox

@@ -6,7 +6,8 @@ from django.db import connection
 
 from aliases import services as alias_services
 from aliases.models import Alias
-from audit import findings, live
+from audit import live
+from audit.findings.report import run_checks
 from audit.models import FindingsReport
 from domains.models import GUIDE_DEFAULT_CRYPT, Mailbox
 from tests.conftest import ACTOR
@@ -19,7 +20,7 @@ def runs(monkeypatch) -> list:
 
     def counted(domains=None, **kwargs):
         calls.append(domains)
-        return findings.run_checks(domains, **kwargs)
+        return run_checks(domains, **kwargs)
 
     monkeypatch.setattr(live, "run_checks", counted)
     return calls
@@ -87,7 +88,7 @@ def test_each_scope_is_cached_apart(su_client, a_client, b_client, runs):
 
 
 def test_a_change_while_the_checks_run_is_not_cached(su_client, monkeypatch):
-    original = findings.run_checks
+    original = run_checks
 
     def racing(domains=None, **kwargs):
         report = original(domains, **kwargs)

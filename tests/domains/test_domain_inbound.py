@@ -70,7 +70,8 @@ def test_disabling_names_what_still_delivers_into_it(two_domains, actor):
 
 
 def test_a_kept_domain_alias_into_a_removed_domain_is_noted_by_mail_check(two_domains, actor):
-    from audit.findings import INFO, run_checks
+    from audit.findings.kinds import INFO
+    from audit.findings.report import run_checks
 
     def notes():
         return {

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from aliases.models import Alias
-from audit.findings import CheckContext, check_maildirs, run_checks
+from audit.findings.checks import CheckContext, check_maildirs
+from audit.findings.report import run_checks
 from bulk.importer import import_csv, run_import
 from domains import services
 from domains.models import Mailbox

@@ -206,7 +206,7 @@ def test_a_bcrypt_password_of_72_bytes_is_upgraded(mailbox):
 
 
 def test_a_des_hash_is_reported_with_advice_to_ask_the_owner_for_a_new_password(mailbox):
-    from audit.findings import run_checks
+    from audit.findings.report import run_checks
 
     store(des_crypt.hash("password123"))
     [finding] = [f for f in run_checks().findings if f.kind == "weak-password"]

@@ -1,7 +1,7 @@
-from accounts.mailbox_sources import sources_of
 from aliases import services as alias_services
 from aliases.models import AliasKind
 from domains import services
+from routing.sources import sources_of
 
 
 def _table(address):

@@ -1,9 +1,12 @@
-"""Which addresses deliver to a mailbox, as Postfix's `virtual_alias_maps` rewrites them.
+"""Which addresses deliver to a mailbox: `routing.rules.lookup` walked backwards.
 
-Walked backwards from the mailbox, a few hops deep: forwards listing an address that
-arrives here, catch-alls (`@domain` → address) and domain aliases (`@alias` → `@target`,
-which keep the local part). Only enabled alias rows count, as in the guide's maps. A
-domain alias does not apply to an address that has an alias row of its own.
+From the mailbox, a few hops deep: forwards listing an address that arrives here,
+catch-alls (`@domain` → address) and domain aliases (`@alias` → `@target`, which keep the
+local part). Only enabled alias rows count, as in the guide's maps. A domain alias does not
+apply to an address that has an alias row of its own (the lookup finds that row first).
+
+The rows are read by destination, one hop at a time (two queries a hop), not through
+`routing.tables`: those read forwards, by source.
 """
 
 from dataclasses import dataclass
@@ -11,13 +14,16 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from aliases.models import Alias, AliasKind
+from routing.rules import is_domain_alias, split_address
 
 MAX_HOPS = 5
 MAX_FRONTIER = 200
 
 
 @dataclass(frozen=True)
-class Source:
+class DeliveringAddress:
+    """An address whose mail reaches the mailbox, through one alias row."""
+
     address: str  # a full address, or "@domain" for every other address of that domain
     kind: AliasKind
     rule: str  # the alias row that rewrites it: its `mail`
@@ -30,46 +36,43 @@ class Source:
         return self.address
 
 
-def _domain(address: str) -> str:
-    return address.rpartition("@")[2]
-
-
 def _query(frontier: list[str]) -> Q:
     query = Q()
     for target in frontier:
         if not target.startswith("@"):
             # LIKE for one mailbox's handful of targets; matches are checked exactly below.
             query |= Q(destination__contains=target)
-        query |= Q(destination="@" + _domain(target))
+        query |= Q(destination="@" + split_address(target)[1])
     return query
 
 
-def sources_of(address: str) -> list[Source]:
-    found: list[Source] = []
+def sources_of(address: str) -> list[DeliveringAddress]:
+    found: list[DeliveringAddress] = []
     seen = {address}
     frontier = [address]
     for _ in range(MAX_HOPS):
         if not frontier:
             break
         targets = set(frontier)
-        direct: list[Source] = []
-        via_domain_alias: list[Source] = []
+        direct: list[DeliveringAddress] = []
+        via_domain_alias: list[DeliveringAddress] = []
         for alias in Alias.objects.filter(_query(frontier), enabled=True).order_by("mail"):
-            if alias.mail.startswith("@") and alias.destination.startswith("@"):
+            if is_domain_alias(alias):
                 target_domain = alias.destination[1:]
                 for target in sorted(targets):
-                    if _domain(target) != target_domain:
+                    local, domain = split_address(target)
+                    if domain != target_domain:
                         continue
-                    local = target.rpartition("@")[0]
+                    # The lookup keeps the local part: local@alias → local@target.
                     source = f"{local}@{alias.mail[1:]}" if local else alias.mail
                     via_domain_alias.append(
-                        Source(source, AliasKind.DOMAIN_ALIAS, alias.mail, target)
+                        DeliveringAddress(source, AliasKind.DOMAIN_ALIAS, alias.mail, target)
                     )
                 continue
             hits = [d for d in alias.destinations if d in targets and d != alias.mail]
             if hits:
                 kind = AliasKind.CATCH_ALL if alias.mail.startswith("@") else AliasKind.FORWARD
-                direct.append(Source(alias.mail, kind, alias.mail, hits[0]))
+                direct.append(DeliveringAddress(alias.mail, kind, alias.mail, hits[0]))
         candidates = [s.address for s in via_domain_alias if not s.address.startswith("@")]
         own_rows = set(
             Alias.objects.filter(mail__in=candidates, enabled=True).values_list("mail", flat=True)

@@ -1,26 +1,24 @@
-"""What is broken or risky in the mail tables: the adoption report (`mail check`) and the
-findings page.
+"""What is broken or risky in the mail tables: one function per finding kind.
 
-One function per finding kind; each takes a `CheckContext` and returns `Finding`s. Every
-check runs a few set-based queries (one more per thousand keys where it looks keys up by
-value), whatever the number of rows: SQL where the question fits SQL (GROUP BY, index
-lookups), otherwise one streamed pass over the rows it needs (routing through
-comma-separated destination lists, password schemes, quota strings). No query per row, so it
-stays usable on a million aliases.
+Each takes a `CheckContext` and returns `Finding`s. Every check runs a few set-based queries
+(one more per thousand keys where it looks keys up by value), whatever the number of rows:
+SQL where the question fits SQL (GROUP BY, index lookups), otherwise one streamed pass over
+the rows it needs (routing through comma-separated destination lists, password schemes,
+quota strings). No query per row, so it stays usable on a million aliases.
 
-Routing follows what Postfix does with the guide's maps (DESIGN.md §2): only enabled rows
-count; `virtual_alias_maps` is tried with the full address, then `@domain` (so a catch-all or
-a domain alias takes the mail of a mailbox without its own alias row); an address that maps
-to itself stops there and goes to its mailbox; a domain alias keeps the local part.
+Routing follows what Postfix does with the guide's maps (`routing`, docs/ARCHITECTURE.md):
+only enabled rows count; `virtual_alias_maps` is tried with the full address, then `@domain`
+(so a catch-all or a domain alias takes the mail of a mailbox without its own alias row); an
+address that maps to itself stops there and goes to its mailbox; a domain alias keeps the
+local part. The rows are read once per run (`routing.tables.PreloadedTables`).
 """
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -34,41 +32,28 @@ from django.db.models import (
 from django.db.models.functions import Concat, Lower
 from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from aliases.models import Alias, split_destinations
+from aliases.models import Alias
 from aliases.services import MailboxDelivery
-from audit.models import AuditEntry, FindingsReport, StoredFinding
+from audit.findings.kinds import ERROR, FINDING_KINDS, INFO, WARNING
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import maildirs, passwords, quota
 from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.sql import Binary
+from routing.rules import (
+    ALIAS,
+    CATCH_ALL,
+    DOMAIN_ALIAS,
+    SELF,
+    enabled_alias,
+    follow,
+    hosted,
+)
+from routing.styles import GUIDE, alias_style
+from routing.tables import DOMAIN_ROW, STREAM_CHUNK, PreloadedTables
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"  # worth knowing, nothing is broken
-LEVELS = (ERROR, WARNING, INFO)
-STREAM_CHUNK = 2000
-MAX_ROUTE_HOPS = 50  # domain-alias rewrites followed per destination
 MAX_EXAMPLES = 5
 LOOKUP_BATCH = 1000  # values per IN list
-
-KINDS = {
-    "dead-end": "Destinations that go nowhere",
-    "loop": "Alias loops",
-    "swallowed-mailbox": "Mailboxes whose mail a catch-all takes",
-    "receives-nothing": "Mailboxes that receive nothing",
-    "backscatter": "Domain aliases accepting unknown users",
-    "domain-state": "Rows of missing or disabled domains",
-    "default-password": "Guide default password hash",
-    "weak-password": "Weak or unusable password hashes",
-    "empty-password": "Empty password hashes",
-    "plaintext-password": "Plain-text passwords",
-    "bad-quota": "Quotas Courier ignores",
-    "maildir": "Maildirs outside their domain or inside another mailbox's",
-    "case": "Addresses differing only by case",
-    "role-address": "Domains without postmaster@ or abuse@",
-}
 
 
 @dataclass(frozen=True)
@@ -96,7 +81,7 @@ class Finding:
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return FINDING_KINDS.get(self.kind, self.kind)
 
     def as_dict(self) -> dict:
         return {
@@ -125,95 +110,6 @@ def _domain_finding(kind: str, level: str, name: str, message: str, **link) -> F
     return Finding(kind, level, "domain", name, name, message, url_name, url_args, **link)
 
 
-def _local_part(address: str) -> str:
-    return address.rpartition("@")[0]
-
-
-# '@' has no case, so `istartswith` means the same as `startswith` here; on MariaDB it is
-# LIKE '@%', an index range on `mail`, where `startswith` (LIKE BINARY) reads every row.
-DOMAIN_ROW = Q(mail__istartswith="@")
-
-
-# --- routing data, loaded once per run ---------------------------------------------------
-@dataclass
-class Routes:
-    """The enabled routing rows, as Postfix sees them, restricted to what the checks need."""
-
-    domains: dict[str, bool]  # every domains row: name -> enabled
-    domain_rows: dict[str, list[str]]  # enabled '@domain' rows: domain -> destinations
-    forwards: dict[str, list[str]]  # enabled address rows with a local destination, not self
-    known_aliases: set[str] = field(default_factory=set)  # enabled address rows among `wanted`
-    mailboxes: dict[str, bool] = field(default_factory=dict)  # mailboxes among `wanted`
-
-    def is_local(self, address: str) -> bool:
-        return domain_of(address) in self.domains
-
-    def is_hosted(self, address: str) -> bool:
-        return self.domains.get(domain_of(address), False)
-
-    def rewrites(self, address: str) -> list[str]:
-        """`address` and what domain aliases rewrite it to, in order (stops on a cycle)."""
-        chain = [address]
-        while len(chain) <= MAX_ROUTE_HOPS:
-            current = chain[-1]
-            if current in self.forwards or current in self.known_aliases:
-                break
-            row = self.domain_rows.get(domain_of(current))
-            if not row or not row[0].startswith("@"):
-                break
-            rewritten = _local_part(current) + row[0]
-            if rewritten in chain:
-                break
-            chain.append(rewritten)
-        return chain
-
-
-def load_routes() -> Routes:
-    """Four queries: domains, '@domain' rows, address rows (twice, streamed), mailboxes."""
-    domains = {
-        name: bool(enabled)
-        for name, enabled in Domain.objects.order_by()
-        .values_list("domain", "enabled")
-        .iterator(STREAM_CHUNK)
-    }
-    domain_rows = {
-        mail[1:]: split_destinations(destination)
-        for mail, destination in Alias.objects.filter(DOMAIN_ROW, enabled=True)
-        .order_by()
-        .values_list("mail", "destination")
-        .iterator(STREAM_CHUNK)
-    }
-    routes = Routes(domains=domains, domain_rows=domain_rows, forwards={})
-    wanted: set[str] = set()
-    rows = (
-        Alias.objects.filter(enabled=True)
-        .exclude(DOMAIN_ROW)
-        .exclude(mail=F("destination"))
-        .values_list("mail", "destination")
-        .order_by()
-    )
-    for mail, destination in rows.iterator(STREAM_CHUNK):
-        targets = split_destinations(destination)
-        local = [t for t in targets if not t.startswith("@") and routes.is_local(t)]
-        if local:
-            routes.forwards[mail] = targets
-            wanted.update(local)
-    for targets in domain_rows.values():
-        wanted.update(t for t in targets if not t.startswith("@") and routes.is_local(t))
-    for address in list(wanted):
-        wanted.update(routes.rewrites(address))
-    enabled_rows = Alias.objects.filter(enabled=True).exclude(DOMAIN_ROW).order_by()
-    for (mail,) in enabled_rows.values_list("mail").iterator(STREAM_CHUNK):
-        if mail in wanted:
-            routes.known_aliases.add(mail)
-    for address, enabled in (
-        Mailbox.objects.order_by().values_list("address", "enabled").iterator(STREAM_CHUNK)
-    ):
-        if address in wanted:
-            routes.mailboxes[address] = bool(enabled)
-    return routes
-
-
 # --- the context every check gets ----------------------------------------------------------
 class CheckContext:
     """What to check: every domain (`domains=None`) or only the named ones (a domain admin).
@@ -236,36 +132,34 @@ class CheckContext:
         return queryset.filter(**{f"{field_name}__in": sorted(self.domains)})
 
     @cached_property
-    def routes(self) -> Routes:
-        return load_routes()
-
-
-def alias_style() -> str:
-    """The Postfix alias map style assumed (mailstack.config, MAILADMIN_ALIAS_STYLE)."""
-    try:
-        from mailstack.config import alias_style as configured
-    except ImportError:
-        return "guide"
-    return configured()
+    def routes(self) -> PreloadedTables:
+        """The routing rows, loaded once per run."""
+        return PreloadedTables.load()
 
 
 # --- the checks ------------------------------------------------------------------------------
-def _why_dead(routes: Routes, source: str, target: str) -> tuple[str, str] | None:
+# The dead-end and loop checks follow the rows as the guide's map reads them (`follow`'s
+# default style): a domain alias rewrites every address, whether its target exists or not.
+
+
+def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, str] | None:
     """(level, reason) when mail from `source` to local `target` cannot be delivered."""
-    for address in routes.rewrites(target):
+    for found in follow(routes, target):
+        address = found.address
         name = domain_of(address)
-        if name not in routes.domains:
+        state = routes.domain_enabled(name)
+        if state is None:
             return None  # rewritten to a domain hosted elsewhere
-        if not routes.domains[name]:
+        if not state:
             return WARNING, f"{address} is in disabled domain {name}: Postfix relays it out"
-        if address != source and (address in routes.forwards or address in routes.known_aliases):
-            return None
-        row = routes.domain_rows.get(name)
-        if address != source and row and not row[0].startswith("@") and address not in row:
-            return None  # the catch-all takes it
-        if row and row[0].startswith("@") and address != source:
-            continue  # rewritten by the domain alias: look at the next address
-        state = routes.mailboxes.get(address)
+        if address != source:
+            if found.kind in (ALIAS, SELF):
+                return None  # its own row, checked on its own
+            if found.kind == CATCH_ALL and not found.stops_here:
+                return None  # the catch-all takes it
+            if found.kind == DOMAIN_ALIAS:
+                continue  # rewritten by the domain alias: look at the next address
+        state = routes.mailbox_enabled(address)
         if state is None:
             return ERROR, f"{address} has no mailbox and no alias: the mail bounces"
         if not state:
@@ -341,30 +235,29 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def _next_rows(routes: Routes, source: str, targets: list[str]) -> list[str]:
+def _next_rows(routes: PreloadedTables, source: str, targets: list[str]) -> list[str]:
     """The routing rows (address or '@domain') the destinations of `source` go through."""
     result = []
     for target in targets:
         if target.startswith("@"):  # a domain alias: the generic user goes to @target's row
-            if target[1:] in routes.domain_rows and routes.domains.get(target[1:]):
+            if enabled_alias(routes, target) and hosted(routes, target[1:]):
                 result.append(target)
             continue
         if target == source:
             continue  # an address that maps to itself stops: its mailbox
-        for address in routes.rewrites(target):
-            if not routes.is_hosted(address):
+        for found in follow(routes, target):
+            address = found.address
+            if not hosted(routes, domain_of(address)):
                 break
-            if address in routes.forwards:
-                result.append(address)
+            if found.kind in (ALIAS, SELF):
+                if address in routes.forwards:  # the other rows lead nowhere local
+                    result.append(address)
                 break
-            if address in routes.known_aliases:
-                break
-            row = routes.domain_rows.get(domain_of(address))
-            if row is None:
-                break
-            if not row[0].startswith("@"):
-                if address not in row:  # a catch-all listing the address stops at its mailbox
+            if found.kind == CATCH_ALL:
+                if not found.stops_here:  # a catch-all listing the address: its mailbox
                     result.append("@" + domain_of(address))
+                break
+            if found.kind != DOMAIN_ALIAS:
                 break
     return result
 
@@ -437,7 +330,7 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     domain_row = Alias.objects.filter(
         enabled=True, mail=Concat(Value("@"), OuterRef("domain_name"))
     ).exclude(lists_it)
-    if ctx.style != "guide":  # the other style rewrites a domain alias only to existing users
+    if ctx.style != GUIDE:  # the other style rewrites a domain alias only to existing users
         domain_row = domain_row.exclude(destination__startswith="@")
     # Only mailboxes of a domain with an '@domain' row can be swallowed (routing data already
     # loaded): index ranges instead of every mailbox. Whether a mailbox has its own row is
@@ -445,7 +338,7 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
     names = sorted(
         name
         for name, targets in ctx.routes.domain_rows.items()
-        if ctx.style == "guide" or not targets[0].startswith("@")
+        if ctx.style == GUIDE or not targets[0].startswith("@")
     )
     own_row = Exists(Alias.objects.filter(enabled=True, mail=OuterRef("address")))
     findings = []
@@ -504,7 +397,7 @@ def check_mailboxes_receiving_nothing(ctx: CheckContext) -> list[Finding]:
 
 def check_backscatter(ctx: CheckContext) -> list[Finding]:
     """Domain aliases under the guide's map: unknown users are accepted, then bounced."""
-    if ctx.style != "guide":
+    if ctx.style != GUIDE:
         return []
     rows = (
         ctx.scoped(Alias.objects.filter(DOMAIN_ROW, enabled=True))
@@ -873,86 +766,3 @@ CHECKS: list[Callable[[CheckContext], list[Finding]]] = [
     check_case,
     check_role_addresses,
 ]
-
-
-@dataclass
-class Report:
-    findings: list[Finding]
-    style: str
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.level == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.level == WARNING)
-
-    @property
-    def infos(self) -> int:
-        return sum(1 for f in self.findings if f.level == INFO)
-
-    def by_kind(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for finding in self.findings:
-            counts[finding.kind] = counts.get(finding.kind, 0) + 1
-        return counts
-
-
-def run_checks(domains: Iterable[str] | None = None, *, style: str | None = None) -> Report:
-    """Every check, errors first; `domains` limits what is reported (None: everything)."""
-    ctx = CheckContext(domains, style=style)
-    findings = [finding for check in CHECKS for finding in check(ctx)]
-    findings.sort(key=lambda f: (LEVELS.index(f.level), f.kind, f.domain, f.object_id))
-    return Report(findings, ctx.style)
-
-
-# --- stored reports: the findings page of a large database -----------------------------------
-KEEP_REPORTS = 2  # the newest and the one before (a reader may still be paging through it)
-SAVE_BATCH = 2000
-
-
-def run_and_save(actor: str, *, style: str | None = None) -> tuple[Report, FindingsReport]:
-    """Run every check over the whole database and store the report, in one transaction."""
-    started = timezone.now()
-    last_entry = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    report = run_checks(None, style=style)
-    return report, save_report(report, actor=actor, started_at=started, last_entry=last_entry)
-
-
-def save_report(report: Report, *, actor: str, started_at, last_entry: int = 0) -> FindingsReport:
-    """Store `report` (a whole-database run) and drop the reports older than KEEP_REPORTS."""
-    with transaction.atomic():
-        stored = FindingsReport.objects.create(
-            started_at=started_at,
-            finished_at=timezone.now(),
-            actor=actor[:150],
-            style=report.style,
-            errors=report.errors,
-            warnings=report.warnings,
-            by_kind=report.by_kind(),
-            last_entry=last_entry,
-        )
-        StoredFinding.objects.bulk_create(
-            (
-                StoredFinding(
-                    report=stored,
-                    position=position,
-                    kind=f.kind,
-                    level=f.level,
-                    object_type=f.object_type,
-                    object_id=f.object_id[:255],
-                    domain=f.domain[:255],
-                    message=f.message,
-                    link=(f.link or "")[:500],
-                )
-                for position, f in enumerate(report.findings)
-            ),
-            batch_size=SAVE_BATCH,
-        )
-        kept = FindingsReport.objects.order_by("-id").values_list("id", flat=True)[:KEEP_REPORTS]
-        old = list(FindingsReport.objects.exclude(id__in=list(kept)).values_list("id", flat=True))
-        if old:
-            StoredFinding.objects.filter(report_id__in=old).delete()
-            FindingsReport.objects.filter(id__in=old).delete()
-    return stored
