@@ -18,7 +18,7 @@ from audit import cli as audit_cli
 from audit.services import Actor
 from bulk import cli as bulk_cli
 from domains import services
-from domains.listing import count_in_domain
+from domains.list_filters import count_in_domain
 from domains.models import Domain, Mailbox
 from mailadmin import quota
 from mailadmin.addresses import normalize_domain
