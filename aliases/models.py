@@ -49,7 +49,8 @@ DOMAIN_SOURCE = RowTest(Q(mail__istartswith="@"), lambda mail, destination: is_d
 DOMAIN_TARGET = RowTest(
     Q(destination__istartswith="@"), lambda mail, destination: is_domain_target(destination)
 )
-# The row delivers to its own source only: a mailbox's self-alias.
+# The row delivers to its own source only: a mailbox's self-alias. SQL compares the column
+# (under MySQL's collation), Python the addresses Postfix reads from it.
 TO_ITSELF = RowTest(
     Q(mail=F("destination")),
     lambda mail, destination: split_destinations(destination) == [mail],
