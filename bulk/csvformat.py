@@ -42,7 +42,7 @@ from typing import TextIO
 
 from mailadmin.csvsafe import restore_cell, safe_cell
 
-KINDS = ("domain", "mailbox", "alias")
+ROW_KINDS = ("domain", "mailbox", "alias")
 COLUMNS = [
     "kind",
     "address",
