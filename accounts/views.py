@@ -10,7 +10,7 @@ from accounts import services
 from accounts.access import actor_for, superuser_only
 from accounts.forms import AdminCreateForm, AdminEditForm, AdminSetPasswordForm
 from accounts.models import DomainAssignment
-from domains.listing import paginate
+from domains.list_filters import paginate
 
 
 def _get_admin(pk: int):

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from accounts.access import domain_choices, is_superuser, may_use_domain
 from aliases import services
 from aliases.checks import alias_warnings
-from aliases.models import Alias
+from aliases.models import Alias, is_domain_source, is_domain_target
 from audit.services import Actor
 from domains.forms import ServiceForm
 from domains.models import Domain
@@ -59,10 +59,11 @@ class AliasFormBase(ServiceForm):
     def clean_destination_list(self, text: str) -> list[str]:
         destinations = services.parse_destinations(text)
         for item in destinations:
-            if item.startswith("@") and not Domain.objects.filter(domain=item[1:]).exists():
+            if not is_domain_target(item):
+                continue
+            if not Domain.objects.filter(domain=item[1:]).exists():
                 raise ValidationError(f"Domain {item[1:]} is not hosted here.", code="no_domain")
-            if item.startswith("@"):
-                self.check_domain(item[1:])
+            self.check_domain(item[1:])
         if len(",".join(destinations)) > ALIAS_MAX:
             raise ValidationError(
                 f"These destinations take more than {ALIAS_MAX} characters, what the column "
@@ -102,7 +103,7 @@ class ForwardForm(AliasFormBase):
 
     def clean_source(self) -> str:
         source = services.normalize_source(self.cleaned_data["source"])
-        if source.startswith("@"):
+        if is_domain_source(source):
             raise ValidationError(
                 "That is a catch-all or domain alias: use those forms.", code="invalid"
             )

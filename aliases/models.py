@@ -1,8 +1,17 @@
-"""The guide's `aliases` table, in place: Postfix's `virtual_alias_maps` reads it."""
+"""The guide's `aliases` table, in place: Postfix's `virtual_alias_maps` reads it.
+
+The four kinds of row are defined here once (KIND_TESTS), as SQL conditions for querysets
+(`Alias.objects.of_kind`, `kind_expression`) and as Python tests for a row in hand
+(`Alias.kind`): the two are built from the same table, so they cannot disagree.
+"""
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
-from domains.models import domain_part
+from domains.models import Mailbox, domain_part
 
 
 def split_destinations(destination: str) -> list[str]:
@@ -15,6 +24,92 @@ class AliasKind(models.TextChoices):
     FORWARD = "forward", "forward"
     CATCH_ALL = "catch-all", "catch-all"
     DOMAIN_ALIAS = "domain-alias", "domain alias"
+
+
+def is_domain_source(mail: str) -> bool:
+    """`@domain`: a catch-all or a domain alias, which Postfix looks up after the address."""
+    return mail.startswith("@")
+
+
+def is_domain_target(destination: str) -> bool:
+    """`@target.tld`: the destination of a domain alias."""
+    return destination.startswith("@")
+
+
+class RowTest(NamedTuple):
+    """One test on an alias row, in SQL (`q`) and in Python (`holds(mail, destination)`)."""
+
+    q: Q
+    holds: Callable[[str, str], bool]
+
+
+# `istartswith` is LIKE '@%' on MySQL, an index range on `mail`; `startswith` would be
+# LIKE BINARY, which the case-insensitive index cannot serve ('@' has no case anyway).
+DOMAIN_SOURCE = RowTest(Q(mail__istartswith="@"), lambda mail, destination: is_domain_source(mail))
+DOMAIN_TARGET = RowTest(
+    Q(destination__istartswith="@"), lambda mail, destination: is_domain_target(destination)
+)
+# The row delivers to its own source only: a mailbox's self-alias. SQL compares the column
+# (under MySQL's collation), Python the addresses Postfix reads from it.
+TO_ITSELF = RowTest(
+    Q(mail=F("destination")),
+    lambda mail, destination: split_destinations(destination) == [mail],
+)
+
+# Each kind: the tests it passes (True) and fails (False). In the order of the SQL `CASE`.
+KIND_TESTS: dict[AliasKind, tuple[tuple[RowTest, bool], ...]] = {
+    AliasKind.DOMAIN_ALIAS: ((DOMAIN_SOURCE, True), (DOMAIN_TARGET, True)),
+    AliasKind.CATCH_ALL: ((DOMAIN_SOURCE, True), (DOMAIN_TARGET, False)),
+    AliasKind.SELF: ((DOMAIN_SOURCE, False), (TO_ITSELF, True)),
+    AliasKind.FORWARD: ((DOMAIN_SOURCE, False), (TO_ITSELF, False)),
+}
+
+
+def kind_q(kind: AliasKind | str) -> Q:
+    """The SQL condition of the rows of one kind."""
+    condition = Q()
+    for test, passes in KIND_TESTS[AliasKind(kind)]:
+        condition &= test.q if passes else ~test.q
+    return condition
+
+
+def kind_of(mail: str, destination: str) -> AliasKind:
+    """The kind of a row in hand: the same tests as `kind_q`."""
+    for kind, tests in KIND_TESTS.items():
+        if all(test.holds(mail, destination) == passes for test, passes in tests):
+            return kind
+    raise AssertionError("every row has a kind")  # the tests cover every case
+
+
+def kind_expression() -> Case:
+    """The kind's value as a SQL expression (`kind_value`: the audit's CSV and sorts)."""
+    return Case(
+        *(When(kind_q(kind), then=Value(kind.value)) for kind in KIND_TESTS),
+        output_field=models.CharField(),
+    )
+
+
+class AliasQuerySet(models.QuerySet):
+    def of_kind(self, kind: AliasKind | str) -> "AliasQuerySet":
+        return self.filter(kind_q(kind))
+
+    def self_rows(self) -> "AliasQuerySet":
+        return self.of_kind(AliasKind.SELF)
+
+    def forwards(self) -> "AliasQuerySet":
+        return self.of_kind(AliasKind.FORWARD)
+
+    def catch_alls(self) -> "AliasQuerySet":
+        return self.of_kind(AliasKind.CATCH_ALL)
+
+    def domain_aliases(self) -> "AliasQuerySet":
+        return self.of_kind(AliasKind.DOMAIN_ALIAS)
+
+    def with_mailbox_flag(self) -> "AliasQuerySet":
+        """`is_mailbox_row`: the row is a mailbox's own row (it goes only with the mailbox)."""
+        return self.annotate(
+            is_mailbox_row=Exists(Mailbox.objects.filter(address=OuterRef("mail")))
+        )
 
 
 class Alias(models.Model):
@@ -33,6 +128,8 @@ class Alias(models.Model):
         output_field=models.CharField(max_length=120),
         db_persist=True,
     )
+
+    objects = AliasQuerySet.as_manager()
 
     class Meta:
         db_table = "aliases"
@@ -53,10 +150,8 @@ class Alias(models.Model):
 
     @property
     def kind(self) -> AliasKind:
-        if self.mail.startswith("@"):
-            if self.destination.startswith("@"):
-                return AliasKind.DOMAIN_ALIAS
-            return AliasKind.CATCH_ALL
-        if self.destinations == [self.mail]:
-            return AliasKind.SELF
-        return AliasKind.FORWARD
+        return kind_of(self.mail, self.destination)
+
+    def is_self_alias_of(self, address: str) -> bool:
+        """The row is the self-alias of mailbox `address` (`mail = destination = address`)."""
+        return self.mail == address and self.kind is AliasKind.SELF

@@ -14,12 +14,13 @@ The source domain must be hosted. Every operation is atomic and audited.
 """
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aliases.models import Alias, split_destinations
+from aliases.models import Alias, is_domain_source, is_domain_target, split_destinations
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from mailadmin import fingerprint
@@ -68,14 +69,20 @@ def _validated(
     targets = parse_destinations(destinations)
     if not mailbox_forward:
         keeps_own_delivery(source, targets, is_mailbox=is_mailbox(source))
-    source_domain = domain_of(source)
-    if not Domain.objects.filter(domain=source_domain).exists():
-        raise ValidationError(
-            f"Domain {source_domain} is not hosted here: add it before its aliases.",
-            code="no_domain",
-        )
+    validate_source_domain(source)
     destination = destination_text(source, targets)
     return source, destination
+
+
+def validate_source_domain(source: str, hosted: Container[str] | None = None) -> None:
+    """An alias's source domain must be hosted: in `hosted` when given (the bulk import:
+    the database's domains and the file's), else in the `domains` table."""
+    name = domain_of(source)
+    known = name in hosted if hosted is not None else Domain.objects.filter(domain=name).exists()
+    if not known:
+        raise ValidationError(
+            f"Domain {name} is not hosted here: add it before its aliases.", code="no_domain"
+        )
 
 
 def keeps_own_delivery(source: str, targets: list[str], *, is_mailbox: bool) -> None:
@@ -91,9 +98,9 @@ def keeps_own_delivery(source: str, targets: list[str], *, is_mailbox: bool) -> 
 def destination_text(source: str, targets: list[str]) -> str:
     """The `destination` column for parsed targets: a domain target alone, for a domain
     source, never the source itself; within the column's width."""
-    domain_targets = [t for t in targets if t.startswith("@")]
+    domain_targets = [t for t in targets if is_domain_target(t)]
     if domain_targets:
-        if not source.startswith("@") or len(targets) != 1:
+        if not is_domain_source(source) or len(targets) != 1:
             raise ValidationError(
                 "A domain destination (@target.tld) is only allowed alone, for a source "
                 "@alias.tld (a domain alias).",
@@ -112,12 +119,9 @@ def destination_text(source: str, targets: list[str]) -> str:
 
 
 def is_mailbox(address: str) -> bool:
-    """Whether `address` is a mailbox, so that its alias row is the mailbox's own row."""
-    return not address.startswith("@") and Mailbox.objects.filter(address=address).exists()
-
-
-def is_self_alias_of_mailbox(alias: Alias) -> bool:
-    return is_mailbox(alias.mail)
+    """Whether `address` is a mailbox, so that its alias row is the mailbox's own row (the
+    in-SQL form: `Alias.objects.with_mailbox_flag()`)."""
+    return not is_domain_source(address) and Mailbox.objects.filter(address=address).exists()
 
 
 def get_alias(source: str, *, for_update: bool = False) -> Alias:
@@ -171,7 +175,7 @@ def replace_alias(
 
 
 def _refuse_if_mailbox_row(alias: Alias, verb: str) -> None:
-    if is_self_alias_of_mailbox(alias):
+    if is_mailbox(alias.mail):
         raise ValidationError(
             f"{alias.mail} is the alias row of mailbox {alias.mail}: it cannot be {verb} on "
             "its own; it follows its mailbox.",
@@ -211,7 +215,7 @@ def remove_alias(source: str, *, actor: Actor) -> None:
 
 @dataclass(frozen=True)
 class MailboxDelivery:
-    """Where a mailbox's mail goes, as its own alias row says (DESIGN.md §2)."""
+    """Where a mailbox's mail goes, as its own alias row says."""
 
     address: str
     targets: tuple[str, ...] = ()  # where it is forwarded, the mailbox itself left out
@@ -258,7 +262,7 @@ def forward_mailbox(
         raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
     empty = not destinations or (isinstance(destinations, str) and not destinations.strip())
     targets = [] if empty else [t for t in parse_destinations(destinations) if t != address]
-    if any(t.startswith("@") for t in targets):
+    if any(is_domain_target(t) for t in targets):
         raise ValidationError(
             "A mailbox is forwarded to addresses, not to a domain (@target.tld).",
             code="invalid_domain_alias",

@@ -6,7 +6,6 @@ and audited), then add a message and redirect.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,17 +14,11 @@ from accounts.access import actor_for, aliases_for, get_alias_for_user, staff_on
 from aliases import services
 from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
-from domains.listing import ALIAS_SORTS, filter_domain, filter_state, paginate, with_mailbox_flag
+from domains.list_filters import ALIAS_SORTS, filter_domain, filter_state, paginate
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
 from mailadmin.addresses import domain_of
 
-KIND_FILTERS = {
-    AliasKind.SELF: Q(destination=F("mail")),
-    AliasKind.FORWARD: ~Q(mail__startswith="@") & ~Q(destination=F("mail")),
-    AliasKind.CATCH_ALL: Q(mail__startswith="@") & ~Q(destination__startswith="@"),
-    AliasKind.DOMAIN_ALIAS: Q(mail__startswith="@", destination__startswith="@"),
-}
 TITLES = {
     "forward": "Add a forward",
     "catch-all": "Add a catch-all",
@@ -45,11 +38,11 @@ def _back_to(alias_source: str):
 def alias_list(request):
     queryset, domain_name = filter_domain(request, filter_state(request, aliases_for(request.user)))
     kind = request.GET.get("kind", "")
-    if kind in KIND_FILTERS:
-        queryset = queryset.filter(KIND_FILTERS[kind])
+    if kind in AliasKind.values:
+        queryset = queryset.of_kind(kind)
     listing = paginate(
         request,
-        with_mailbox_flag(queryset),
+        queryset.with_mailbox_flag(),
         search=["mail", "destination"],
         sorts=ALIAS_SORTS,
         default_sort="mail",

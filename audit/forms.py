@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.access import domain_choices, domain_filter
-from audit import listing
+from audit import alias_queries
 from audit.findings.kinds import FINDING_KINDS, LEVELS
 
 ANY = [("", "any")]
 SORT_CHOICES = [("", "mail")] + [
     (f"{prefix}{key}", f"{key}{' (descending)' if prefix else ''}")
-    for key in listing.SORTS
+    for key in alias_queries.SORTS
     for prefix in ("", "-")
 ]
 OBJECT_TYPES = ("domain", "mailbox", "alias", "admin", "bulk")
@@ -56,10 +56,10 @@ class _ScopedDomainForm(forms.Form):
 
 class AliasAuditForm(_ScopedDomainForm):
     q = forms.CharField(required=False, max_length=120, label="Search")
-    state = forms.ChoiceField(required=False, choices=ANY + listing.STATES)
-    kind = forms.ChoiceField(required=False, choices=ANY + listing.KINDS)
+    state = forms.ChoiceField(required=False, choices=ANY + alias_queries.STATES)
+    kind = forms.ChoiceField(required=False, choices=ANY + alias_queries.ALIAS_KIND_CHOICES)
     locality = forms.ChoiceField(
-        required=False, choices=ANY + listing.LOCALITIES, label="Destinations"
+        required=False, choices=ANY + alias_queries.LOCALITIES, label="Destinations"
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 

@@ -27,8 +27,7 @@ from accounts.access import (
     staff_only,
     superuser_only,
 )
-from audit import listing
-from audit.csvsafe import csv_lines
+from audit import alias_queries
 from audit.findings.kinds import ERROR, INFO, WARNING
 from audit.findings.kinds import FINDING_KINDS as KINDS
 from audit.findings.store import run_and_save
@@ -37,6 +36,7 @@ from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from audit.scale import is_large
 from mailadmin.addresses import domain_of, normalize_address
+from mailadmin.csvsafe import csv_lines
 from mailadmin.pagination import BOUND, BoundedPaginator
 from mailstack.tracer import trace as run_trace
 
@@ -84,10 +84,10 @@ def _audited_aliases(request) -> tuple[AliasAuditForm, QuerySet, str, bool]:
     if domain:
         queryset = queryset.filter(domain_name=domain)
     if state := form.value("state"):
-        queryset = queryset.filter(listing.STATE_Q[state])
+        queryset = queryset.filter(alias_queries.STATE_Q[state])
     if kind := form.value("kind"):
-        queryset = queryset.filter(listing.KIND_Q[kind])
-    queryset = listing.filter_locality(queryset, form.value("locality"))
+        queryset = queryset.of_kind(kind)
+    queryset = alias_queries.filter_locality(queryset, form.value("locality"))
     anywhere = True
     if q := form.value("q").strip():
         anywhere = bool(domain) or not is_large()
@@ -96,7 +96,9 @@ def _audited_aliases(request) -> tuple[AliasAuditForm, QuerySet, str, bool]:
 
 
 def _sorted(queryset: QuerySet, sort: str) -> QuerySet:
-    return listing.order(queryset, listing.SORTS[sort.lstrip("-")], sort.startswith("-"))
+    return alias_queries.order(
+        queryset, alias_queries.SORTS[sort.lstrip("-")], sort.startswith("-")
+    )
 
 
 @require_GET
@@ -106,13 +108,16 @@ def alias_audit(request):
     paginator = BoundedPaginator(_sorted(queryset, "mail"), PAGE_SIZE)
     sort_refused = False
     if sort != "mail":
-        if listing.SORTS[sort.lstrip("-")] in listing.COMPUTED_SORTS and paginator.truncated:
+        if (
+            alias_queries.SORTS[sort.lstrip("-")] in alias_queries.COMPUTED_SORTS
+            and paginator.truncated
+        ):
             sort_refused = True  # sorting a computed value would sort every matching row
         else:
             paginator.object_list = _sorted(queryset, sort)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    listing.describe(rows)
+    alias_queries.describe(rows)
     context = {
         "form": form,
         "page": page,
@@ -131,7 +136,7 @@ def alias_audit_csv(request):
     _, queryset, sort, _ = _audited_aliases(request)
     rows = (
         (a["mail"], a["destination"], a["kind_value"], a["state"], a["locality"], a["domain_name"])
-        for a in _sorted(listing.annotate(queryset), sort)
+        for a in _sorted(alias_queries.annotate(queryset), sort)
         .values("mail", "destination", "kind_value", "state", "locality", "domain_name")
         .iterator(CSV_CHUNK)
     )

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from bulk import flurdy
 from bulk.exporter import export_csv
-from bulk.importer import Bar, NullBar, Progress, Report, import_csv, run_import
+from bulk.importer import Bar, ImportReport, NullBar, Progress, import_csv, run_import
 
 NOUNS = ("import", "export")
 NOTE_EXAMPLES = 10
@@ -55,7 +55,7 @@ def terminal_progress(stream=None) -> Progress:
     return progress
 
 
-def print_report(command, report: Report) -> None:
+def print_report(command, report: ImportReport) -> None:
     for problem in report.errors:
         command.stdout.write(str(problem))
     for category, items in report.notes.items():
@@ -116,7 +116,7 @@ def _import(options: dict, command) -> None:
             source = flurdy.read_source(options["from_mysql"], password=password)
         except flurdy.SourceError as exc:
             raise CommandError(str(exc), returncode=1) from None
-        report = Report(source.label)
+        report = ImportReport(source.label)
         for category, detail in source.notes:
             report.note(category, detail)
         report = run_import(

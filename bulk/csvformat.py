@@ -30,7 +30,7 @@ keeps a local copy) and its `enabled` state.
 Formula injection: a spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, a tab or a
 carriage return as a formula. The export puts an apostrophe in front of such cells (and of
 cells that start with an apostrophe), e.g. `'@example.org` for a catch-all
-(`audit.csvsafe.safe_cell`); the import removes one leading apostrophe from every cell
+(`mailadmin.csvsafe.safe_cell`); the import removes one leading apostrophe from every cell
 except `password` (`restore_cell`), so an export imports back unchanged. A hand-written
 cell that must start with an apostrophe needs two.
 """
@@ -40,9 +40,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from audit.csvsafe import restore_cell, safe_cell
+from mailadmin.csvsafe import restore_cell, safe_cell
 
-KINDS = ("domain", "mailbox", "alias")
+ROW_KINDS = ("domain", "mailbox", "alias")
 COLUMNS = [
     "kind",
     "address",

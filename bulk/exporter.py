@@ -10,7 +10,7 @@ row, which the import puts back in its place.
 from collections.abc import Iterator
 from typing import TextIO
 
-from aliases.models import Alias
+from aliases.models import Alias, AliasKind
 from audit.services import Actor, record
 from bulk.csvformat import write_rows
 from domains.models import Domain, Mailbox
@@ -49,11 +49,7 @@ def export_rows() -> Iterator[dict[str, str]]:
             "spamassassinrc": mailbox.spamassassinrc,
         }
     for alias in Alias.objects.order_by("mail").iterator(CHUNK):
-        if (
-            alias.destination == alias.mail
-            and mailbox_enabled.get(alias.mail) is not None
-            and mailbox_enabled[alias.mail] == alias.enabled
-        ):
+        if alias.kind is AliasKind.SELF and mailbox_enabled.get(alias.mail) == alias.enabled:
             continue  # the self-alias the import creates with the mailbox
         yield {
             "kind": "alias",

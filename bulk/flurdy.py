@@ -43,7 +43,7 @@ class SourceError(Exception):
 
 
 @dataclass
-class Source:
+class FlurdySource:
     label: str
     rows: list[Row] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -111,7 +111,7 @@ def _normalised(raw: str, normalize) -> str | None:
         return None  # the import reports it as a bad row
 
 
-def _key_notes(source: Source, table: str, raw: str, normalize) -> str | None:
+def _key_notes(source: FlurdySource, table: str, raw: str, normalize) -> str | None:
     key = _normalised(raw, normalize)
     if key is None:
         return None
@@ -122,10 +122,10 @@ def _key_notes(source: Source, table: str, raw: str, normalize) -> str | None:
     return key
 
 
-def read_source(url: str, *, password: str | None = None) -> Source:
+def read_source(url: str, *, password: str | None = None) -> FlurdySource:
     """The source's rows; `password`, when given, instead of the one in the URL."""
     label, tables = _fetch(url, password)
-    source = Source(label)
+    source = FlurdySource(label)
     number = 0
 
     def add(kind: str, where: str, values: dict) -> None:

@@ -34,11 +34,18 @@ from aliases.services import (
     destination_text,
     normalize_source,
     parse_destinations,
+    validate_source_domain,
 )
 from audit.services import Actor, record
-from bulk.csvformat import KINDS, FormatError, Row, read_rows
-from domains.models import Domain, Mailbox
-from domains.services import new_mailbox_row, validate_mail_password, validate_transport
+from bulk.csvformat import ROW_KINDS, FormatError, Row, read_rows
+from domains.models import PASSWORD_COLUMNS, Domain, Mailbox
+from domains.services import (
+    follow_mailbox,
+    new_mailbox_row,
+    self_alias_fields,
+    validate_mail_password,
+    validate_transport,
+)
 from mailadmin import maildirs, passwords, quota
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
 
@@ -80,7 +87,7 @@ class Problem:
 
 
 @dataclass
-class Report:
+class ImportReport:
     source: str
     mode: str = "strict"
     dry_run: bool = False
@@ -299,7 +306,7 @@ def _fetch(model, column: str, keys: Iterable[str]) -> dict:
 
 
 class _Plan:
-    def __init__(self, report: Report):
+    def __init__(self, report: ImportReport):
         self.report = report
         self.domains: dict[str, _Item] = {}
         self.mailboxes: dict[str, _Item] = {}
@@ -369,8 +376,8 @@ class _Plan:
             return self.error(row, problems)
         # With --update, a column left empty keeps the current value.
         fields = {column for column in values if row.get(column).strip()}
-        mailbox = new_mailbox_row(address)
-        for column in fields:
+        mailbox = new_mailbox_row(address, crypt=values.get("crypt", ""))
+        for column in fields - {"crypt"}:
             setattr(mailbox, column, values[column])
         if password:
             fields.add("crypt")
@@ -393,7 +400,7 @@ class _Plan:
     def read(self, row: Row) -> None:
         if row.kind == "!":
             self.error(row, row.get("!"))
-        elif row.kind in KINDS:
+        elif row.kind in ROW_KINDS:
             getattr(self, f"read_{row.kind}")(row)
         else:
             self.error(row, f"kind must be domain, mailbox or alias, not {row.get('kind')!r}.")
@@ -409,13 +416,15 @@ class _Plan:
         return mode == "update"
 
     def _apply(self, kind: str, existing, item: _Item) -> None:
-        changed = [f for f in item.fields if getattr(existing, f) != getattr(item.obj, f)]
-        if item.password and "crypt" not in changed:
-            changed.append("crypt")  # hashed later: always a new hash
-        if "crypt" in changed:
-            changed.append("clear")  # as set_mailbox_password: never a clear password
+        changed = [
+            f for f in item.fields - {"crypt"} if getattr(existing, f) != getattr(item.obj, f)
+        ]
         for column in changed:
             setattr(existing, column, getattr(item.obj, column))
+        # A password is hashed later: always a new hash.
+        if "crypt" in item.fields and (item.password or existing.crypt != item.obj.crypt):
+            existing.set_crypt(item.obj.crypt)
+            changed += PASSWORD_COLUMNS
         if changed:
             self.changed[kind].append(existing)
             self.report.updated[kind] += 1
@@ -468,16 +477,13 @@ class _Plan:
                 if address in self.aliases:
                     own_alias_rows.add(address)  # its alias row comes from the file
                 else:
-                    self.new["alias"].append(
-                        Alias(mail=address, destination=address, enabled=item.obj.enabled)
-                    )
+                    self.new["alias"].append(Alias(**self_alias_fields(item.obj)))
 
         for source, item in self.aliases.items():
-            domain = domain_of(source)
-            if domain not in hosted:
-                self.error(
-                    item.row, f"Domain {domain} is not hosted here: add it before its aliases."
-                )
+            domain_problems: list[str] = []
+            _check(domain_problems, validate_source_domain, source, hosted)
+            if domain_problems:
+                self.error(item.row, domain_problems)
             elif source in own_alias_rows:
                 if "enabled" not in item.fields:  # a mailbox's own row follows the mailbox
                     item.obj.enabled = bool(self.mailboxes[source].obj.enabled)
@@ -495,17 +501,10 @@ class _Plan:
                 self.report.note(WEAK_HASHES, item.address)
 
     def _follow_enabled(self, item: _Item, alias: Alias | None) -> None:
-        """An updated mailbox's self-alias takes its enabled state (unless a row sets it)."""
-        mailbox = item.obj
-        if (
-            alias is None
-            or item.key in self.aliases
-            or alias.destination != mailbox.address
-            or alias.enabled == bool(mailbox.enabled)
-        ):
-            return
-        alias.enabled = bool(mailbox.enabled)
-        self.changed["alias"].append(alias)
+        """An updated mailbox's self-alias follows it (`follow_mailbox`), unless a row of the
+        file sets that alias."""
+        if item.key not in self.aliases and follow_mailbox(item.obj, alias):
+            self.changed["alias"].append(alias)
 
 
 # --- running it --------------------------------------------------------------------------
@@ -538,13 +537,13 @@ def run_import(
     mode: str = "strict",
     dry_run: bool = False,
     progress: Progress = no_progress,
-    report: Report | None = None,
+    report: ImportReport | None = None,
     total: int | None = None,
-) -> Report:
+) -> ImportReport:
     """Validate every row, then (unless a row is bad or it is a dry run) write them all."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
-    report = report or Report(source)
+    report = report or ImportReport(source)
     report.source, report.mode, report.dry_run = source, mode, dry_run
     plan = _Plan(report)
     with progress("checking rows", total or 0) as bar:
@@ -561,7 +560,7 @@ def run_import(
 
 def _resolve_and_write(
     plan: _Plan, actor: Actor, source: str, *, dry_run: bool, progress: Progress
-) -> Report:
+) -> ImportReport:
     report = plan.report
     plan.resolve()
     if plan.password_items:
@@ -573,8 +572,7 @@ def _resolve_and_write(
             if error:
                 plan.error(item.row, error)
             elif crypt:
-                item.obj.crypt = crypt
-                item.obj.clear = ""
+                item.obj.set_crypt(crypt)
     report.errors.sort(key=lambda p: p.number)
     if report.errors or dry_run:
         return report
@@ -610,9 +608,9 @@ def passwords_to_hash(rows: Iterable[Row]) -> int:
     return sum(1 for row in rows if row.kind == "mailbox" and row.get("password"))
 
 
-def import_csv(stream: TextIO, **kwargs) -> Report:
+def import_csv(stream: TextIO, **kwargs) -> ImportReport:
     """`run_import` over a CSV stream; a bad header is reported as line 1."""
-    report = Report(kwargs["source"])
+    report = ImportReport(kwargs["source"])
     try:
         rows = list(read_rows(stream))
     except FormatError as exc:

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from aliases import services as alias_services
 from aliases.models import Alias
 from domains import services
-from domains.listing import count_in_domain
+from domains.list_filters import count_in_domain
 from domains.models import Domain, Mailbox
 from mailadmin import quota
 from mailadmin.addresses import normalize_domain

@@ -12,6 +12,7 @@ from mailadmin.fields import UnsignedTinyBooleanField
 
 GUIDE_DEFAULT_CRYPT = "sdtrusfX0Jj66"  # DES crypt of "ChangeMe": the guide's column default
 GUIDE_DEFAULT_CLEAR = "ChangeMe"
+PASSWORD_COLUMNS = ("crypt", "clear")  # what `Mailbox.set_crypt` writes
 
 
 def domain_part(field: str) -> models.Expression:
@@ -79,3 +80,9 @@ class Mailbox(models.Model):
     @property
     def local_part(self) -> str:
         return self.address.partition("@")[0]
+
+    def set_crypt(self, crypt: str) -> None:
+        """Store a password as its hash (`mailadmin.passwords`), never in clear: `crypt`
+        set, the guide's plaintext `clear` column emptied (save PASSWORD_COLUMNS)."""
+        self.crypt = crypt
+        self.clear = ""

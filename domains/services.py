@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 from aliases.models import Alias, split_destinations
 from aliases.services import alias_snapshot
 from audit.services import Actor, record
-from domains.models import Domain, Mailbox
+from domains.models import PASSWORD_COLUMNS, Domain, Mailbox
 from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
@@ -304,8 +304,7 @@ def validate_mail_password(password: str, address: str, name: str = "") -> None:
 @sensitive_variables()
 def _set_password_fields(mailbox: Mailbox, password: str) -> None:
     validate_mail_password(password, mailbox.address, mailbox.name)
-    mailbox.crypt = passwords.hash_password(password)
-    mailbox.clear = ""
+    mailbox.set_crypt(passwords.hash_password(password))
 
 
 def new_mailbox_row(
@@ -320,9 +319,10 @@ def new_mailbox_row(
     """An unsaved `users` row with the derived fields every new mailbox gets.
 
     `address` is already normalised; maildir `domain/local/` (mailadmin.maildirs), uid/gid
-    and home from the settings, `clear` empty. Used by `create_mailbox` and the bulk import.
+    and home from the settings, `crypt` set as `Mailbox.set_crypt` does. Used by
+    `create_mailbox` and the bulk import.
     """
-    return Mailbox(
+    mailbox = Mailbox(
         address=address,
         name=name,
         uid=settings.MAILADMIN_MAIL_UID,
@@ -331,12 +331,40 @@ def new_mailbox_row(
         maildir=maildirs.for_address(address),
         enabled=enabled,
         change_password=change_password,
-        clear="",
-        crypt=crypt,
         quota=quota,
         procmailrc="",
         spamassassinrc="",
     )
+    mailbox.set_crypt(crypt)
+    return mailbox
+
+
+def self_alias_fields(mailbox: Mailbox) -> dict:
+    """A mailbox's self-alias, as the columns of its row: `mail = destination = address`,
+    in the mailbox's state. Used by `create_mailbox`, the bulk import and `follow_mailbox`.
+
+    The self-alias follows its mailbox's state: Postfix accepts any address an enabled
+    alias row matches and bounces it later when the mailbox is off; disabling the
+    self-alias too makes RCPT answer 550 instead.
+    """
+    return {
+        "mail": mailbox.address,
+        "destination": mailbox.address,
+        "enabled": bool(mailbox.enabled),
+    }
+
+
+def follow_mailbox(mailbox: Mailbox, alias: Alias | None) -> bool:
+    """Give `alias` (the mailbox's own row, or None) the state of `self_alias_fields` when
+    it is the mailbox's self-alias; True when that changed it (the caller saves it). A
+    forward in the mailbox's row keeps its own state."""
+    if alias is None or not alias.is_self_alias_of(mailbox.address):
+        return False
+    enabled = self_alias_fields(mailbox)["enabled"]
+    if alias.enabled == enabled:
+        return False
+    alias.enabled = enabled
+    return True
 
 
 @sensitive_variables()
@@ -375,7 +403,7 @@ def create_mailbox(
     with unique_or(exists):
         mailbox.save(force_insert=True)
     with unique_or(alias_exists):
-        Alias.objects.create(mail=address, destination=address, enabled=enabled)
+        Alias.objects.create(**self_alias_fields(mailbox))
     record(
         actor, "create", "mailbox", address, domain=domain.domain, after=mailbox_snapshot(mailbox)
     )
@@ -425,7 +453,7 @@ def set_mailbox_password(
 ) -> Mailbox:
     mailbox = get_mailbox(address, for_update=True)
     _set_password_fields(mailbox, password)
-    mailbox.save(update_fields=["crypt", "clear"])
+    mailbox.save(update_fields=PASSWORD_COLUMNS)
     record(
         actor, "password", "mailbox", mailbox.address, domain=mailbox.domain_name, message=message
     )
@@ -434,16 +462,14 @@ def set_mailbox_password(
 
 @transaction.atomic
 def set_mailbox_enabled(address: str, enabled: bool, *, actor: Actor) -> Mailbox:
-    """Enable or disable a mailbox together with its self-alias.
-
-    Postfix accepts any address an enabled alias row matches and bounces it later when
-    the mailbox is off; disabling the self-alias too makes RCPT answer 550 instead.
-    """
+    """Enable or disable a mailbox together with its self-alias (`follow_mailbox`)."""
     mailbox = get_mailbox(address, for_update=True)
     before = mailbox_snapshot(mailbox)
     mailbox.enabled = enabled
     mailbox.save(update_fields=["enabled"])
-    Alias.objects.filter(mail=mailbox.address, destination=mailbox.address).update(enabled=enabled)
+    own = Alias.objects.select_for_update().filter(mail=mailbox.address).first()
+    if follow_mailbox(mailbox, own):
+        own.save(update_fields=["enabled"])
     record(
         actor,
         "enable" if enabled else "disable",
@@ -504,9 +530,8 @@ def upgrade_mailbox_hash(address: str, password: str, *, actor: Actor) -> bool:
     old_scheme = passwords.scheme_of(mailbox.crypt)
     if not passwords.verify_password(password, mailbox.crypt).needs_upgrade:
         return False
-    mailbox.crypt = passwords.hash_password(password)
-    mailbox.clear = ""
-    mailbox.save(update_fields=["crypt", "clear"])
+    mailbox.set_crypt(passwords.hash_password(password))
+    mailbox.save(update_fields=PASSWORD_COLUMNS)
     record(
         actor,
         "password",

@@ -34,7 +34,7 @@ from domains.forms import (
     MailboxEditForm,
     MailboxPasswordForm,
 )
-from domains.listing import (
+from domains.list_filters import (
     ALIAS_SORTS,
     MAILBOX_SORTS,
     count_in_domain,
@@ -43,7 +43,6 @@ from domains.listing import (
     mark_delivery,
     paginate,
     with_delivery,
-    with_mailbox_flag,
 )
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
@@ -96,7 +95,7 @@ def domain_detail(request, domain):
     mark_delivery(mailboxes)
     aliases = paginate(
         request,
-        with_mailbox_flag(Alias.objects.filter(domain_name=domain.domain)),
+        Alias.objects.filter(domain_name=domain.domain).with_mailbox_flag(),
         search=["mail", "destination"],
         sorts=ALIAS_SORTS,
         default_sort="mail",

@@ -40,16 +40,16 @@ class BoundedPaginator(Paginator):
         return self._found > self.bound
 
 
-def estimated_rows(table: str) -> int | None:
-    """The server's estimate of a table's row count (MySQL/MariaDB), None elsewhere."""
+def estimated_rows(*tables: str) -> int | None:
+    """The server's estimate of a table's row count (MySQL/MariaDB: information_schema, no
+    scan), the largest of several tables' in one query; None elsewhere."""
     if connection.vendor != "mysql":
         return None
+    placeholders = ", ".join(["%s"] * len(tables))  # the names go in as parameters
+    query = "SELECT MAX(table_rows) FROM information_schema.tables"
+    query += f" WHERE table_schema = DATABASE() AND table_name IN ({placeholders})"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_rows FROM information_schema.tables"
-            " WHERE table_schema = DATABASE() AND table_name = %s",
-            [table],
-        )
+        cursor.execute(query, list(tables))
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None
 

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from audit.csvsafe import csv_lines, restore_cell, safe_cell
+from mailadmin.csvsafe import csv_lines, restore_cell, safe_cell
 
 
 @pytest.mark.parametrize(

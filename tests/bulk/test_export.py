@@ -7,11 +7,11 @@ import pytest
 
 from aliases import services as alias_services
 from aliases.models import Alias
-from audit.csvsafe import DANGEROUS_FIRST, restore_cell, safe_cell
 from audit.models import AuditEntry
 from bulk.exporter import export_csv
 from domains import services
 from domains.models import Domain, Mailbox
+from mailadmin.csvsafe import DANGEROUS_FIRST, restore_cell, safe_cell
 from tests.bulk.conftest import OLD_HASHES, run_import, tables
 from tests.conftest import ACTOR
 

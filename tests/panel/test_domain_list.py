@@ -1,5 +1,5 @@
 from domains import services
-from domains.listing import PAGE_SIZE
+from domains.list_filters import PAGE_SIZE
 from tests.conftest import ACTOR
 
 

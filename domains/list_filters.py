@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Page
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from aliases.models import Alias
 from aliases.services import MailboxDelivery
-from domains.models import Mailbox
 from mailadmin.addresses import normalize_domain
 from mailadmin.pagination import BoundedPaginator
 
@@ -28,11 +27,6 @@ def count_in_domain(model) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
-def with_mailbox_flag(aliases):
-    """Mark the rows that belong to a mailbox (they go only with it)."""
-    return aliases.annotate(is_mailbox_row=Exists(Mailbox.objects.filter(address=OuterRef("mail"))))
 
 
 def with_delivery(mailboxes):

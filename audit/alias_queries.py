@@ -1,4 +1,4 @@
-"""The alias audit listing: state, kind and destination locality of every alias.
+"""The alias audit's queries: state, kind and destination locality of every alias.
 
 Built to stay fast on a million aliases:
 
@@ -14,7 +14,8 @@ Built to stay fast on a million aliases:
 
 - state: `enabled`, `disabled`, or `inert` (enabled, but its domain is disabled or missing:
   outside clients get 454);
-- kind: self, forward, catch-all, domain alias (as `Alias.kind`);
+- kind: self, forward, catch-all, domain alias (`aliases.models`: `Alias.kind`, and
+  `kind_expression` in SQL);
 - locality: `local` (every destination is in a domain of this database), `external` (none
   is), `mixed`.
 """
@@ -49,24 +50,14 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import Contains, Exact, GreaterThanOrEqual
 
-from aliases.models import Alias, AliasKind
+from aliases.models import Alias, AliasKind, kind_expression
 from domains.models import Domain
 from mailadmin.addresses import domain_of
 
 STATES = [("enabled", "enabled"), ("disabled", "disabled"), ("inert", "inert (domain off)")]
-KINDS = [(k.value, k.label) for k in AliasKind]
+ALIAS_KIND_CHOICES = AliasKind.choices
 LOCALITIES = [("local", "local only"), ("external", "external only"), ("mixed", "mixed")]
 
-# `istartswith` is LIKE '@%' on MySQL, an index range on `mail`; `startswith` would be
-# LIKE BINARY, which the case-insensitive index cannot serve ('@' has no case anyway).
-_AT = Q(mail__istartswith="@")
-_TO_DOMAIN = Q(destination__istartswith="@")
-KIND_Q = {
-    AliasKind.DOMAIN_ALIAS.value: _AT & _TO_DOMAIN,
-    AliasKind.CATCH_ALL.value: _AT & ~_TO_DOMAIN,
-    AliasKind.SELF.value: ~_AT & Q(mail=F("destination")),
-    AliasKind.FORWARD.value: ~_AT & ~Q(mail=F("destination")),
-}
 _LIST = Q(destination__contains=",")
 
 
@@ -133,13 +124,6 @@ def state_expression() -> Case:
         When(enabled=False, then=Value("disabled")),
         When(_domain_on(), then=Value("enabled")),
         default=Value("inert"),
-        output_field=CharField(),
-    )
-
-
-def kind_expression() -> Case:
-    return Case(
-        *(When(q, then=Value(kind)) for kind, q in KIND_Q.items()),
         output_field=CharField(),
     )
 
