@@ -1,4 +1,5 @@
-"""The `mail` command line: a contract that postmasters' scripts rely on (DESIGN.md §6)."""
+"""The `mail` command line: a contract that postmasters' scripts rely on
+(docs/ARCHITECTURE.md, "The command line is a contract")."""
 
 import io
 import json

@@ -24,7 +24,8 @@ GUIDE_COLUMNS = {
         "spamassassinrc",
     ],
 }
-# Compatible extensions (DESIGN.md §1): keys wide enough for millions of rows.
+# Compatible extensions (docs/ARCHITECTURE.md, "The guide's tables"): keys wide enough for
+# millions of rows.
 WIDENED = {("aliases", "pkid"), ("domains", "pkid")}
 
 QUERY = """
