@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from aliases.models import split_destinations
+from aliases.models import is_domain_source, is_domain_target, split_destinations
 from routing.styles import GUIDE, NO_BACKSCATTER
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def split_address(address: str) -> tuple[str, str]:
 
 def is_domain_alias(row: AliasRow) -> bool:
     """'@alias → @target': every address of alias.tld goes to the same user of target.tld."""
-    return row.mail.startswith("@") and row.destination.startswith("@")
+    return is_domain_source(row.mail) and is_domain_target(row.destination)
 
 
 def enabled_alias(tables: Tables, mail: str) -> AliasRow | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from aliases.models import Alias, AliasKind
+from aliases.models import Alias, AliasKind, is_domain_source
 from routing.rules import is_domain_alias, split_address
 
 MAX_HOPS = 5
@@ -71,7 +71,7 @@ def sources_of(address: str) -> list[DeliveringAddress]:
                 continue
             hits = [d for d in alias.destinations if d in targets and d != alias.mail]
             if hits:
-                kind = AliasKind.CATCH_ALL if alias.mail.startswith("@") else AliasKind.FORWARD
+                kind = AliasKind.CATCH_ALL if is_domain_source(alias.mail) else AliasKind.FORWARD
                 direct.append(DeliveringAddress(alias.mail, kind, alias.mail, hits[0]))
         candidates = [s.address for s in via_domain_alias if not s.address.startswith("@")]
         own_rows = set(

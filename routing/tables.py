@@ -15,17 +15,13 @@ enabled (None: no such row).
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.db.models import F, Q
-
-from aliases.models import Alias, split_destinations
+from aliases.models import DOMAIN_SOURCE, Alias, split_destinations
 from domains.models import Domain, Mailbox
 from mailadmin.addresses import domain_of
 
 STREAM_CHUNK = 2000
 
-# '@' has no case, so `istartswith` means the same as `startswith` here; on MariaDB it is
-# LIKE '@%', an index range on `mail`, where `startswith` (LIKE BINARY) reads every row.
-DOMAIN_ROW = Q(mail__istartswith="@")
+DOMAIN_ROW = DOMAIN_SOURCE.q  # '@domain' rows: catch-alls and domain aliases (aliases.models)
 
 
 class AliasRow(Protocol):
@@ -162,8 +158,7 @@ class PreloadedTables:
         wanted: set[str] = set()
         rows = (
             Alias.objects.filter(enabled=True)
-            .exclude(DOMAIN_ROW)
-            .exclude(mail=F("destination"))
+            .forwards()
             .values_list("mail", "destination")
             .order_by()
         )

@@ -210,9 +210,7 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
                     f"{target[1:]} is hosted elsewhere.",
                 )
             )
-    self_rows = ctx.scoped(
-        Alias.objects.filter(enabled=True, mail=F("destination")).exclude(DOMAIN_ROW)
-    )
+    self_rows = ctx.scoped(Alias.objects.filter(enabled=True).self_rows())
     # The mailbox's state (None: no mailbox) is selected, one lookup per row, and filtered
     # here: as a NOT EXISTS filter MariaDB materializes every enabled mailbox first.
     mailbox_state = Mailbox.objects.filter(address=OuterRef("mail")).values("enabled")[:1]
