@@ -28,19 +28,18 @@ from accounts.access import (
     superuser_only,
 )
 from audit import alias_queries
-from audit.findings.kinds import ERROR, INFO, WARNING
-from audit.findings.kinds import FINDING_KINDS as KINDS
+from audit.findings.kinds import ERROR, FINDING_KINDS, INFO, WARNING
 from audit.findings.store import run_and_save
 from audit.forms import AliasAuditForm, FindingsForm, HistoryForm, TraceForm
 from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from audit.scale import is_large
+from domains.list_filters import PAGE_SIZE
 from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.csvsafe import csv_lines
 from mailadmin.pagination import BOUND, BoundedPaginator
 from mailstack.tracer import trace as run_trace
 
-PAGE_SIZE = 50
 FINDINGS_PAGE_SIZE = 100
 CSV_CHUNK = 2000
 
@@ -224,7 +223,9 @@ def findings(request):
     report = context["report"]
     counts = []
     if report is not None:
-        counts = [(kind, KINDS.get(kind, kind), n) for kind, n in sorted(report.by_kind().items())]
+        counts = [
+            (kind, FINDING_KINDS.get(kind, kind), n) for kind, n in sorted(report.by_kind().items())
+        ]
     context.update(form=form, counts=counts, query=_query(request), large=large)
     return render(request, "audit/findings.html", context)
 

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from mailadmin.datadir import generated_secret
 from routing.styles import STYLES, alias_style  # the style assumed: routing owns it
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+CONFIG_TEMPLATES = Path(__file__).resolve().parent / "templates"
 DOVECOT_VERSIONS = ("2.3", "2.4")
 PRODUCTS = ("postfix", "courier", "dovecot", "grants")
 DEFAULT_DB_USER = "mailserver"
@@ -148,7 +148,7 @@ def target_for_database(connection=None, **overrides) -> Target:
 
 # --- rendering -----------------------------------------------------------------------------
 def render(template: str, context: dict) -> str:
-    text = (TEMPLATES / template).read_text()
+    text = (CONFIG_TEMPLATES / template).read_text()
 
     def value(match: re.Match) -> str:
         return str(context[match.group(1)])

@@ -19,7 +19,7 @@ class MailboxLoginForm(forms.Form):
     )
 
 
-class MailboxPasswordForm(forms.Form):
+class OwnPasswordForm(forms.Form):
     current_password = forms.CharField(
         label="Current password",
         strip=False,

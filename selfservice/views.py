@@ -16,7 +16,7 @@ from audit.services import Actor
 from mailadmin.quota import humanize
 from routing.sources import sources_of
 from selfservice import auth, throttle
-from selfservice.forms import MailboxLoginForm, MailboxPasswordForm
+from selfservice.forms import MailboxLoginForm, OwnPasswordForm
 
 REFUSED = "Unknown address or wrong password."
 
@@ -92,7 +92,7 @@ def password_change(request):
         status = 403 if request.method == "POST" else 200
         context = {"mailbox": mailbox, "locked": auth.LOCKED_MESSAGE}
         return render(request, "selfservice/password_change.html", context, status=status)
-    form = MailboxPasswordForm(mailbox, request.POST or None)
+    form = OwnPasswordForm(mailbox, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         wait = throttle.seconds_blocked(request, mailbox.address)
