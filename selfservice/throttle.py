@@ -37,7 +37,6 @@ from accounts.models import LoginFailureCount
 from mailadmin.addresses import normalize_address
 from mailadmin.client import client_address
 
-BACKENDS = ("database", "cache")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
