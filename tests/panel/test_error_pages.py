@@ -178,3 +178,29 @@ def test_a_500_from_a_request_is_that_page(clients, monkeypatch):
     assert "Something went wrong" in response.content.decode()
     assert "(500)" in response.content.decode()
 
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/domains/mailboxes/?domain=example.org",
+        "/domains/mailboxes/?domain=EXAMPLE.org",
+        "/domains/mailboxes/?domain=example.org&state=enabled&q=john",
+        "/audit/?domain=example.org",
+        "/audit/history/?domain=example.org",
+        "/audit/findings/?domain=example.org",
+    ],
+)
+def test_another_domains_filter_is_the_same_404_on_every_list(clients, url):
+    html = assert_panel_page(clients["admin_b"].get(url), "404.html", 404, "admin_b")
+    assert "john@example.org" not in html
+    assert clients["admin_b"].get(url.replace("example.org", "nowhere.org")).status_code == 404
+    assert clients["admin_a"].get(url).status_code == 200
+    assert clients["superuser"].get(url).status_code == 200
+
+
+def test_the_mailbox_list_filter_still_lists_the_domain(clients):
+    response = clients["admin_a"].get("/domains/mailboxes/?domain=Example.ORG")
+    assert [m.address for m in response.context["listing"].rows] == ["john@example.org"]
+    assert response.context["domain_name"] == "example.org"
+    assert clients["admin_a"].get("/domains/mailboxes/?domain=").status_code == 200
+    assert clients["superuser"].get("/domains/mailboxes/?domain=a..b").status_code == 404
