@@ -21,6 +21,7 @@ from domains.models import Domain
 from mailadmin.addresses import ALIAS_MAX, domain_of
 
 DESTINATIONS_HELP = "One address per line or comma separated; duplicates are removed."
+CHOOSE = "— choose —"
 DOMAIN_ALIAS_NOTE = (
     "Postfix keeps the local part: julian@alias.tld becomes julian@target.tld. Mail for "
     "unknown users of the alias domain is accepted and bounced later (backscatter)."
@@ -171,14 +172,42 @@ class CatchAllForm(DomainChoiceMixin, AliasFormBase):
 
 
 class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
+    """Both domains are the postmaster's explicit choice: nothing is preselected (not even
+    the domain whose page linked here, `domain`), so Save alone never reroutes a domain."""
+
     enabled = forms.BooleanField(required=False, initial=True)
 
     def __init__(self, *args, domain: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.domain_field("source", "Alias domain", domain)
+        self.domain_field("source", "Alias domain")
         self.domain_field("destinations", "Delivers to the same users of")
-        self.fields["destinations"].help_text = DOMAIN_ALIAS_NOTE
+        for name in ("source", "destinations"):
+            self.fields[name].choices = [("", CHOOSE), *self.fields[name].choices]
+        self.fields["source"].help_text = "The domain whose mail goes elsewhere."
+        page_domain = dict(self.fields["source"].choices).get(domain) if domain else None
+        if page_domain:
+            self.fields["source"].help_text = format_html(
+                "The domain whose mail goes elsewhere. For {}: choose it here to send its "
+                "mail to another domain, or below to receive another domain's mail.",
+                page_domain,
+            )
+        self.fields["destinations"].help_text = self.what_happens()
         self.order_fields(["source", "destinations", "enabled", "confirm"])
+
+    def what_happens(self) -> str:
+        """In words, with the chosen domains once the form comes back with a choice."""
+        return format_html(
+            "Mail for anything@{} will go to the same address at {}.",
+            self.chosen("source") or "alias.tld",
+            self.chosen("destinations") or "target.tld",
+        )
+
+    def chosen(self, name: str) -> str:
+        """The Unicode name of the domain chosen in field `name` of a bound form, or ''."""
+        if not self.is_bound:
+            return ""
+        value = self.data.get(self.add_prefix(name), "")
+        return dict(self.fields[name].choices).get(value, "") if value else ""
 
     def clean(self):
         source, target = self.cleaned_data.get("source"), self.cleaned_data.get("destinations")

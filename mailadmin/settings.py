@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from mailadmin.datadir import generated_secret
 
@@ -279,6 +279,16 @@ MAILADMIN_CLIENT_IP_HEADER = env("MAILADMIN_CLIENT_IP_HEADER")
 LOG_FORMAT = env("LOG_FORMAT", "text").strip().lower()
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+
+
+def _refusal_without_traceback(record) -> bool:
+    """django.request: an expected refusal (PermissionDenied: a 403, or a rate limit's 429)
+    stays one warning line ("Forbidden (Permission denied): /path"), without a traceback."""
+    if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+        record.exc_info = record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -286,6 +296,8 @@ LOGGING = {
         "text": {"format": "%(levelname)s %(name)s: %(message)s"},
         "json": {"()": "mailadmin.logformat.JsonFormatter"},
     },
+    "filters": {"refusal_without_traceback": {"()": lambda: _refusal_without_traceback}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "loggers": {"django.request": {"filters": ["refusal_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -16,4 +16,6 @@ urlpatterns = [
     path("bulk/", include("bulk.urls")),
 ]
 
+handler403 = "mailadmin.views.permission_denied"
+handler404 = "mailadmin.views.page_not_found"
 handler500 = "mailadmin.errors.server_error"

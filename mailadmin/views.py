@@ -1,11 +1,22 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django_ratelimit.exceptions import Ratelimited
 
-from accounts.access import aliases_for, domain_names_for, domains_for, mailboxes_for, staff_only
+from accounts.access import (
+    aliases_for,
+    domain_names_for,
+    domains_for,
+    is_staff,
+    mailboxes_for,
+    staff_only,
+)
 from audit.models import AuditEntry
 from mailadmin.pagination import table_count
+from selfservice.auth import SESSION_KEY as MAILBOX_SESSION_KEY
 
 RECENT_CHANGES = 10
 
@@ -47,3 +58,45 @@ def dashboard(request):
     ]
     context = {"counts": counts, "recent": recent_changes(user)}
     return render(request, "dashboard.html", context)
+
+
+# --- error pages (handler403, handler404 in mailadmin.urls; the 500 and 503 pages are
+# mailadmin.errors.server_error's, rendered without the request or the database) ---------
+
+
+def way_back(request) -> tuple[str | None, list[tuple[str, str]]]:
+    """Where an error page leads: (its home, or None, and the (URL, label) links offered):
+    the dashboard for staff, the self-service page for a mailbox owner, else the logins."""
+    user = getattr(request, "user", None)
+    if user is not None and is_staff(user):
+        home = reverse("dashboard")
+        return home, [(home, "Back to the dashboard")]
+    session = getattr(request, "session", None)
+    if session is not None and session.get(MAILBOX_SESSION_KEY):
+        home = reverse("selfservice:account")
+        return home, [(home, "Back to your mailbox")]
+    mailbox_login = (reverse("selfservice:login"), "Mailbox owners' login")
+    if user is not None and user.is_authenticated:  # not staff: the staff login is no way
+        return None, [mailbox_login]
+    return None, [(reverse("login"), "Postmaster login"), mailbox_login]
+
+
+def error_page(request, template: str, status: int) -> HttpResponse:
+    home, links = way_back(request)
+    return render(request, template, {"home_url": home, "way_back": links}, status=status)
+
+
+def permission_denied(request, exception=None) -> HttpResponse:
+    """403; a rate limit (django-ratelimit's Ratelimited is a PermissionDenied) is a 429."""
+    if isinstance(exception, Ratelimited):
+        return too_many_requests(request, exception)
+    return error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None) -> HttpResponse:
+    return error_page(request, "404.html", 404)
+
+
+def too_many_requests(request, exception=None) -> HttpResponse:
+    """429, for a view limited with django-ratelimit (also usable as RATELIMIT_VIEW)."""
+    return error_page(request, "429.html", 429)
