@@ -41,7 +41,13 @@ def normalize_source(text: str) -> str:
     """An alias source: `local@domain`, or `@domain` for a catch-all / domain alias."""
     text = (text or "").strip()
     if text.startswith("@"):
-        return "@" + normalize_domain(text[1:])
+        source = "@" + normalize_domain(text[1:])
+        if len(source) > ALIAS_MAX:  # a domain may fill its own column; '@' makes one more
+            raise ValidationError(
+                f"{text!r} is too long: an alias source has at most {ALIAS_MAX} characters.",
+                code="too_long",
+            )
+        return source
     return normalize_address(text, max_length=ALIAS_MAX)
 
 

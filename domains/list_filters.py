@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from accounts.access import domain_filter
 from aliases.models import Alias
 from aliases.services import MailboxDelivery
-from mailadmin.addresses import normalize_domain
 from mailadmin.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
@@ -53,15 +53,10 @@ def filter_state(request, queryset):
 
 
 def filter_domain(request, queryset):
-    """`?domain=` on a list: an index range on domain_name, never a LIKE on the address."""
-    name = request.GET.get("domain", "").strip()
-    if not name:
-        return queryset, ""
-    try:
-        name = normalize_domain(name)
-    except ValidationError:  # an unusable filter shows nothing
-        return queryset.none(), name[:120]
-    return queryset.filter(domain_name=name), name
+    """`?domain=` on a list: one of the user's domains, else a 404 (`domain_filter`, as on
+    every list); an index range on domain_name, never a LIKE on the address."""
+    name = domain_filter(request.user, request.GET.get("domain", ""))
+    return (queryset.filter(domain_name=name) if name else queryset), name
 
 
 def _search_terms(text: str) -> list[str]:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import (
     actor_for,
     aliases_for,
-    domain_filter,
     domains_for,
     get_domain_for_user,
     get_mailbox_for_user,
@@ -39,6 +38,7 @@ from domains.list_filters import (
     ALIAS_SORTS,
     MAILBOX_SORTS,
     count_in_domain,
+    filter_domain,
     filter_state,
     mark_delivery,
     paginate,
@@ -163,11 +163,9 @@ def domain_delete(request, domain):
 
 @staff_only
 def mailbox_list(request):
-    # A `?domain=` naming no domain, or not one of the user's, is a 404 (as on the audit pages).
-    domain_name = domain_filter(request.user, request.GET.get("domain", ""))
-    queryset = filter_state(request, mailboxes_for(request.user))
-    if domain_name:
-        queryset = queryset.filter(domain_name=domain_name)  # an index range, never a LIKE
+    queryset, domain_name = filter_domain(
+        request, filter_state(request, mailboxes_for(request.user))
+    )
     listing = paginate(
         request,
         with_delivery(queryset),

@@ -115,3 +115,12 @@ def test_aliases_of_a_domain_are_found_by_the_derived_domain_column(example, act
         "john@example.org",
         "@example.org",
     }
+
+
+def test_a_catch_all_of_a_domain_that_fills_its_column_is_refused_not_truncated(db, actor):
+    # A domain may have 120 characters; '@' + that domain does not fit aliases.mail (120).
+    name = ("a" * 60 + "." + "b" * 55 + ".org")[:120]
+    domain_services.create_domain(name, actor=actor)
+    with pytest.raises(ValidationError, match="at most 120 characters"):
+        services.create_alias(f"@{name}", "john@example.org", actor=actor)
+    assert not Alias.objects.filter(mail__startswith="@").exists()

@@ -25,6 +25,15 @@ def test_aliases_filter_by_domain_and_destination_search(su_client):
     assert sources(su_client.get("/aliases/?q=mary@")) == ["info@other.org", "mary@other.org"]
 
 
+def test_another_domains_filter_is_the_same_404_as_on_every_list(b_client, su_client):
+    assert b_client.get("/aliases/?domain=example.org").status_code == 404
+    assert su_client.get("/aliases/?domain=not a domain").status_code == 404
+    assert sources(b_client.get("/aliases/?domain=Other.ORG")) == [
+        "info@other.org",
+        "mary@other.org",
+    ]
+
+
 def test_sorting_by_destination_descending(su_client):
     rows = sources(su_client.get("/aliases/?sort=-destination"))
     assert set(rows[:2]) == {"info@other.org", "mary@other.org"}
