@@ -55,6 +55,8 @@ from routing.rules import (
 from routing.styles import STYLES, alias_style
 from routing.tables import LazyTables
 
+CARRIED_SHOWN = 2  # lookups explained per alias row carrying an extension
+
 __all__ = [
     "BOUNCED",
     "DEFERRED",
@@ -194,8 +196,6 @@ def _result_step(found: Lookup) -> Step:
         )
     elif found.kind == CATCH_ALL:
         text = f"no alias {address}; catch-all {row.mail} → {', '.join(results)}"
-    elif found.kind == SELF:
-        text = f"{address} is its own alias (a mailbox's self-alias): expansion stops here"
     elif found.extension:
         text = (
             f"alias {found.key} → {', '.join(row.destinations)}, with the extension "
@@ -203,6 +203,8 @@ def _result_step(found: Lookup) -> Step:
         )
         if found.kind == SELF:
             text += " (the mailbox's self-alias: expansion stops here)"
+    elif found.kind == SELF:
+        text = f"{address} is its own alias (a mailbox's self-alias): expansion stops here"
     else:
         text = f"alias {address} → {', '.join(results)}"
     return Step(found.kind, address, text, found=True, result=results)
@@ -222,6 +224,7 @@ class _Tracer:
         self.steps: list[Step] = []
         self.warnings: list[str] = []
         self._explained: set[str] = set()
+        self._carried: dict[str, int] = {}  # row key -> lookups that carried an extension
 
     # --- virtual_alias_maps ------------------------------------------------------------
     def lookup(self, address: str, explain: bool) -> list[str] | None:
@@ -229,6 +232,21 @@ class _Tracer:
         found = lookup(self.t, address, self.style)
         if explain and address not in self._explained:
             self._explained.add(address)
+            if found.extension:
+                # A loop carrying an extension meets the same row with a longer one each
+                # round: explained twice, then once said.
+                rounds = self._carried[found.key] = self._carried.get(found.key, 0) + 1
+                if rounds == CARRIED_SHOWN + 1:
+                    self.steps.append(
+                        Step(
+                            "extension",
+                            address,
+                            f"alias {found.key} again, each round with a longer extension "
+                            "(further rounds not shown)",
+                        )
+                    )
+                if rounds > CARRIED_SHOWN:
+                    return found.results
             self.steps.extend(_explain(found))
         return found.results
 

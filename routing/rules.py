@@ -206,7 +206,8 @@ def cycle(chain: list[str]) -> str:
         if address in seen:
             return " → ".join(chain[seen[address] : index + 1])
         seen[address] = index
-    return " → ".join(chain)
+    # No address came back (an extension carried round grows it): the first rounds.
+    return " → ".join(chain if len(chain) <= 5 else [*chain[:4], "…"])
 
 
 @dataclass
