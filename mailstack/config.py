@@ -12,6 +12,9 @@ Two Postfix alias map styles (README, "Connect your mail server"):
 - `no-backscatter`: a plain map that skips the domain-alias rows, plus a second map that
   rewrites `user@alias.tld` to `user@target.tld` only when that target exists, so unknown
   users are refused at RCPT with 550.
+
+`main.cf.mailadmin` also sets `recipient_delimiter` (address extensions, `routing.extensions`)
+to the delimiter the routing model assumes.
 """
 
 import os
