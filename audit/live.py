@@ -19,6 +19,7 @@ from django.db import connection
 from aliases.models import Alias
 from audit.findings.report import FindingsRun, run_checks
 from domains.models import Domain, Mailbox
+from routing.extensions import recipient_delimiter
 from routing.styles import alias_style
 
 CACHE_SECONDS = 60 * 60  # frees the memory of scopes nobody looks at
@@ -48,9 +49,10 @@ def current_report(domains: Iterable[str] | None = None) -> FindingsRun:
     """`run_checks(domains)` as of now: from the cache when the tables have not changed."""
     style = alias_style()
     scope = "*" if domains is None else "\n".join(sorted(domains))
-    # One entry per scope and style, replaced when the tables change: memory stays bounded
-    # however often they change.
-    key = "findings:" + hashlib.blake2b(f"{style}\n{scope}".encode(), digest_size=16).hexdigest()
+    # One entry per scope, style and recipient delimiter, replaced when the tables change:
+    # memory stays bounded however often they change.
+    assumed = f"{style}\n{recipient_delimiter()}\n{scope}"
+    key = "findings:" + hashlib.blake2b(assumed.encode(), digest_size=16).hexdigest()
     fingerprint = tables_fingerprint()
     cached = cache.get(key)
     if cached is not None and cached[0] == fingerprint:

@@ -152,3 +152,23 @@ def normalize_address(text: str, *, max_length: int = MAILBOX_MAX) -> str:
 
 def domain_of(address: str) -> str:
     return address.rpartition("@")[2]
+
+
+# Postfix's recipient_delimiter (`user+tag@domain`): Postfix takes any characters, but a
+# space, '@', '$' (main.cf expands it) or one of RFC 5322's specials would break the
+# address or main.cf, so only the other printable ASCII characters are accepted.
+_DELIMITER_REFUSED = frozenset(' @$"\\(),:;<>[]')
+
+
+def check_recipient_delimiter(value: str) -> str:
+    """`value` as a recipient delimiter: one or more characters, each of which separates a
+    local part from its extension ('' turns extensions off); raises ValidationError."""
+    bad = [c for c in value if not (c.isascii() and c.isprintable()) or c in _DELIMITER_REFUSED]
+    if bad:
+        raise ValidationError(
+            f"{value!r} cannot be a recipient delimiter: {''.join(dict.fromkeys(bad))!r} would "
+            "break an address or main.cf (use printable ASCII characters other than space, "
+            '@, $ and "\\(),:;<>[]; e.g. + or -; empty: no address extensions).',
+            code="invalid_delimiter",
+        )
+    return value

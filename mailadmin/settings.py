@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
+from mailadmin.addresses import check_recipient_delimiter
 from mailadmin.datadir import generated_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -248,6 +249,14 @@ MAILADMIN_WEB_IMPORT_PASSWORDS = env_int("MAILADMIN_WEB_IMPORT_PASSWORDS", 1000)
 # --- the mail servers' files (`mail config`, mailstack.config) -------------------------
 # The Postfix alias map style assumed (guide or no-backscatter; mailstack.config checks it).
 MAILADMIN_ALIAS_STYLE = env("MAILADMIN_ALIAS_STYLE", "guide")
+# Postfix's recipient_delimiter, written into main.cf.mailadmin and assumed by the routing
+# model: `user+tag@domain` goes where `user@domain` goes (docs/ROUTING.md). One or more
+# characters, each a delimiter, as Postfix allows; empty: no address extensions.
+MAILADMIN_RECIPIENT_DELIMITER = env("MAILADMIN_RECIPIENT_DELIMITER", "+").strip()
+try:
+    check_recipient_delimiter(MAILADMIN_RECIPIENT_DELIMITER)
+except ValidationError as error:
+    raise ImproperlyConfigured(f"MAILADMIN_RECIPIENT_DELIMITER: {error.messages[0]}") from None
 # The mail servers' MySQL password; empty: one generated once into the data directory.
 MAILADMIN_MAILSERVER_DB_PASSWORD = env("MAILADMIN_MAILSERVER_DB_PASSWORD")
 

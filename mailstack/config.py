@@ -12,6 +12,9 @@ Two Postfix alias map styles (README, "Connect your mail server"):
 - `no-backscatter`: a plain map that skips the domain-alias rows, plus a second map that
   rewrites `user@alias.tld` to `user@target.tld` only when that target exists, so unknown
   users are refused at RCPT with 550.
+
+`main.cf.mailadmin` also sets `recipient_delimiter` (address extensions, `routing.extensions`)
+to the delimiter the routing model assumes.
 """
 
 import os
@@ -24,7 +27,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from mailadmin.addresses import check_recipient_delimiter
 from mailadmin.datadir import generated_secret
+from routing.extensions import recipient_delimiter  # the delimiter assumed: routing owns it
 from routing.styles import STYLES, alias_style  # the style assumed: routing owns it
 
 CONFIG_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -62,6 +67,7 @@ class Target:
     db_user: str = DEFAULT_DB_USER
     mail_home: str = "/var/spool/mail/virtual"
     style: str = "guide"
+    recipient_delimiter: str = "+"  # Postfix's recipient_delimiter; '' for none
     dovecot_version: str = "2.3"
     postfix_dir: str = "/etc/postfix"
     dovecot_dir: str = "/etc/dovecot"
@@ -76,6 +82,7 @@ class Target:
             raise ValidationError(
                 f"Dovecot {self.dovecot_version} is not supported: use {DOVECOT_VERSIONS}."
             )
+        check_recipient_delimiter(self.recipient_delimiter)
         for what in ("db_name", "db_host", "db_user", "db_password", "mail_home"):
             value = getattr(self, what)
             # The values go unquoted into Postfix, Courier and Dovecot files.
@@ -137,6 +144,7 @@ def target_for_database(connection=None, **overrides) -> Target:
         "db_port": int(params.get("PORT") or 3306),
         "mail_home": settings.MAILADMIN_MAIL_HOME,
         "style": alias_style(),
+        "recipient_delimiter": recipient_delimiter(),
     }
     values.update(overrides)
     if "db_password" not in values:
@@ -236,6 +244,11 @@ def context(target: Target) -> dict:
         "db_password": target.db_password,
         "mail_home": target.mail_home.rstrip("/") or "/",
         "style": target.style,
+        "recipient_delimiter_line": (
+            f"recipient_delimiter = {target.recipient_delimiter}"
+            if target.recipient_delimiter
+            else "recipient_delimiter ="
+        ),
         "postfix_dir": target.postfix_dir,
         "dovecot_dir": target.dovecot_dir,
         "postfix_hosts": hosts,
@@ -312,9 +325,17 @@ def readme_section() -> str:
             "`dovecot --version` says), `--postfix-dir`, `--dovecot-dir`."
         ),
         *para(
+            "**Address extensions.** `main.cf.mailadmin` sets `recipient_delimiter` from "
+            "`MAILADMIN_RECIPIENT_DELIMITER` (default `+`; one or more characters, each a "
+            "delimiter; empty: off), so `user+tag@domain` is delivered where `user@domain` is, "
+            "and a forward carries the extension on (`user+tag` → `target+tag`). The tracer, "
+            "the findings and the self-service page assume the same (docs/ROUTING.md)."
+        ),
+        *para(
             "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "
             "address, step by step, and what happens to each final recipient; it states the alias "
-            "map style it assumes. The `mailstack` test layer checks it against real Postfix."
+            "map style and the recipient delimiter it assumes. The `mailstack` test layer checks "
+            "it against real Postfix."
         ),
         *para(
             "**Alias map style.** `guide` (the guide's single `mysql_alias.cf`): a domain alias "

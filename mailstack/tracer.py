@@ -15,15 +15,22 @@ layer), the rules of `routing` (docs/ARCHITECTURE.md), explaining each step:
    delivers to `virtual_mailbox_base/maildir` of an enabled mailbox or bounces the mail
    (accepted, then bounced); any other domain is sent out by SMTP (forwarded outside).
 
-The trace states the alias map style it assumes (`guide` or `no-backscatter`, see
-`routing.styles`). It never writes anything.
+With a recipient delimiter (`routing.extensions`, MAILADMIN_RECIPIENT_DELIMITER) an
+address `user+tag@domain` is also looked up as `user@domain` (the extension carried onto that
+row's results) before `@domain`, at RCPT, in the expansion and for the mailbox.
+
+The trace states the alias map style (`guide` or `no-backscatter`, see `routing.styles`) and
+the recipient delimiter it assumes. It never writes anything.
 """
 
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 
+from mailadmin.addresses import check_recipient_delimiter
+from routing import extensions
 from routing.rules import (
+    ADDRESS_LENGTH_LIMIT,
     ALIAS,
     BOUNCED,
     CATCH_ALL,
@@ -42,10 +49,13 @@ from routing.rules import (
     expand,
     hosted,
     lookup,
+    mailbox_keys,
     split_address,
 )
 from routing.styles import STYLES, alias_style
 from routing.tables import LazyTables
+
+CARRIED_SHOWN = 2  # lookups explained per alias row carrying an extension
 
 __all__ = [
     "BOUNCED",
@@ -97,6 +107,7 @@ class Trace:
     expansion: list[Recipient]
     deferred: str = ""  # why the message is refused after RCPT (alias loop), else ''
     warnings: list[str] = field(default_factory=list)
+    recipient_delimiter: str = ""  # Postfix's recipient_delimiter assumed ('' when off)
 
     @property
     def accepted(self) -> bool:
@@ -120,23 +131,39 @@ def _explain(found: Lookup) -> list[Step]:
     """The steps of one lookup, in the order Postfix passes over the rows."""
     address = found.address
     local, domain = split_address(address)
-    if found.kind in (ALIAS, SELF):
-        return [_result_step(found)]
     steps: list[Step] = []
+    if found.bare:
+        extension = address[len(split_address(found.bare)[0]) :].rpartition("@")[0]
+        steps.append(
+            Step(
+                "extension",
+                address,
+                f"{address} has the address extension {extension}: Postfix looks up "
+                f"{address}, then {found.bare} (carrying {extension} onto its results), "
+                f"then @{domain}",
+            )
+        )
+    if found.kind in (ALIAS, SELF) and found.key == address:
+        return [*steps, _result_step(found)]
     if found.own_disabled:
         steps.append(Step("alias", address, f"alias {address} is disabled: ignored"))
+    if found.kind in (ALIAS, SELF):
+        return [*steps, _result_step(found)]
+    if found.bare_disabled:
+        steps.append(Step("alias", address, f"alias {found.bare} is disabled: ignored"))
     if found.domain_alias is not None:
         target = found.domain_alias_target
         target_domain = found.domain_alias.destination[1:]
         if found.by_domain_alias_map:
+            carried = f", with the extension {found.results[0]}" if found.extension else ""
             steps.append(
                 Step(
                     "domain-alias",
                     address,
-                    f"@{domain} is a domain alias of @{target_domain}: {address} → "
-                    f"{target} (the local part is kept; the target exists)",
+                    f"@{domain} is a domain alias of @{target_domain}: {found.key} → "
+                    f"{target} (the local part is kept; the target exists){carried}",
                     found=True,
-                    result=[target],
+                    result=list(found.results),
                 )
             )
             return steps
@@ -169,6 +196,13 @@ def _result_step(found: Lookup) -> Step:
         )
     elif found.kind == CATCH_ALL:
         text = f"no alias {address}; catch-all {row.mail} → {', '.join(results)}"
+    elif found.extension:
+        text = (
+            f"alias {found.key} → {', '.join(row.destinations)}, with the extension "
+            f"{found.extension}: {address} → {', '.join(results)}"
+        )
+        if found.kind == SELF:
+            text += " (the mailbox's self-alias: expansion stops here)"
     elif found.kind == SELF:
         text = f"{address} is its own alias (a mailbox's self-alias): expansion stops here"
     else:
@@ -177,13 +211,20 @@ def _result_step(found: Lookup) -> Step:
 
 
 class _Tracer:
-    def __init__(self, style: str, mail_base: str, overrides: dict[str, str] | None = None):
+    def __init__(
+        self,
+        style: str,
+        mail_base: str,
+        overrides: dict[str, str] | None = None,
+        delimiter: str = "",
+    ):
         self.style = style
         self.mail_base = mail_base.rstrip("/")
-        self.t = LazyTables(overrides)
+        self.t = LazyTables(overrides, delimiter)
         self.steps: list[Step] = []
         self.warnings: list[str] = []
         self._explained: set[str] = set()
+        self._carried: dict[str, int] = {}  # row key -> lookups that carried an extension
 
     # --- virtual_alias_maps ------------------------------------------------------------
     def lookup(self, address: str, explain: bool) -> list[str] | None:
@@ -191,6 +232,21 @@ class _Tracer:
         found = lookup(self.t, address, self.style)
         if explain and address not in self._explained:
             self._explained.add(address)
+            if found.extension:
+                # A loop carrying an extension meets the same row with a longer one each
+                # round: explained twice, then once said.
+                rounds = self._carried[found.key] = self._carried.get(found.key, 0) + 1
+                if rounds == CARRIED_SHOWN + 1:
+                    self.steps.append(
+                        Step(
+                            "extension",
+                            address,
+                            f"alias {found.key} again, each round with a longer extension "
+                            "(further rounds not shown)",
+                        )
+                    )
+                if rounds > CARRIED_SHOWN:
+                    return found.results
             self.steps.extend(_explain(found))
         return found.results
 
@@ -217,7 +273,29 @@ class _Tracer:
                 )
             )
             return [], f"4.6.0 Alias expansion error (alias loop: {expansion.loop})"
+        if expansion.limit == "length":
+            self.steps.append(
+                Step(
+                    "limit",
+                    expansion.at,
+                    f"alias loop carrying an address extension: {expansion.loop}; the "
+                    f"address grows each round until it is longer than "
+                    f"{ADDRESS_LENGTH_LIMIT} characters, and Postfix refuses the message "
+                    "(4.6.0)",
+                )
+            )
+            return [], f"4.6.0 Alias expansion error (address too long: {expansion.loop})"
         return expansion.recipients, ""
+
+    def _mailbox_why(self, address: str) -> str:
+        """Why no users row takes `address`: 'is disabled' or 'does not exist'."""
+        own = mailbox_keys(self.t, address)[:-1]
+        return "is disabled" if any(self.t.mailbox(key) for key in own) else "does not exist"
+
+    def _named(self, address: str) -> str:
+        """`address`, and the address without its extension when it has one."""
+        own = mailbox_keys(self.t, address)[:-1]
+        return " or ".join(own)
 
     # --- delivery ------------------------------------------------------------------------
     def deliver(self, address: str) -> Recipient:
@@ -238,16 +316,17 @@ class _Tracer:
             return Recipient(address, FORWARDED, f"forwarded outside: {domain} {why}")
         if outcome == BOUNCED:
             # virtual(8) tries @domain too: a users row '@domain' would have caught it.
-            why = "is disabled" if self.t.mailbox(address) else "does not exist"
+            why = self._mailbox_why(address)
+            named = self._named(address)
             self.steps.append(
                 Step(
                     "mailbox",
                     address,
-                    f"mailbox {address} {why}: the virtual delivery agent "
+                    f"mailbox {named} {why}: the virtual delivery agent "
                     "bounces it (5.1.1 unknown user)",
                 )
             )
-            return Recipient(address, BOUNCED, f"bounced: mailbox {address} {why}")
+            return Recipient(address, BOUNCED, f"bounced: mailbox {named} {why}")
         mailbox = self.t.mailbox(key)
         path = f"{self.mail_base}/{mailbox.maildir}"
         if mailbox.home.rstrip("/") != self.mail_base:
@@ -257,12 +336,12 @@ class _Tracer:
                 f"{mailbox.home.rstrip('/')}/{mailbox.maildir}"
             )
         kind = "maildir" if mailbox.maildir.endswith("/") else "mbox file"
+        which = f"mailbox {address}" if key == address else f"{address}: mailbox {key}"
         self.steps.append(
             Step(
                 "mailbox",
                 address,
-                f"mailbox {address}: delivered to {kind} {path} "
-                f"(uid {mailbox.uid}, gid {mailbox.gid})",
+                f"{which}: delivered to {kind} {path} (uid {mailbox.uid}, gid {mailbox.gid})",
                 found=True,
                 result=[path],
             )
@@ -289,13 +368,18 @@ class _Tracer:
         self.steps.append(Step("domain", address, f"{domain} is hosted (enabled)", found=True))
         if self.lookup(address, explain=True) is not None:
             return 250, "2.1.5 Ok", True
-        if delivery_mailbox(self.t, address):
+        key = delivery_mailbox(self.t, address)
+        if key:
             self.steps.append(
-                Step("mailbox", address, f"no alias, but mailbox {address} is enabled: accepted")
+                Step("mailbox", address, f"no alias, but mailbox {key} is enabled: accepted")
             )
             return 250, "2.1.5 Ok", True
-        mailbox = self.t.mailbox(address)
-        why = f"mailbox {address} is disabled" if mailbox else f"no alias or mailbox {address}"
+        named = self._named(address)
+        why = (
+            f"mailbox {named} is disabled"
+            if self._mailbox_why(address) == "is disabled"
+            else f"no alias or mailbox {named}"
+        )
         self.steps.append(Step("mailbox", address, f"{why}: 550 user unknown at RCPT"))
         return 550, "5.1.1 User unknown in virtual mailbox table", True
 
@@ -306,17 +390,22 @@ def trace(
     style: str | None = None,
     mail_base: str | None = None,
     overrides: dict[str, str] | None = None,
+    delimiter: str | None = None,
 ) -> Trace:
     """Trace `address` (case-insensitive) through the alias map style `style`
     (default: MAILADMIN_ALIAS_STYLE) with virtual_mailbox_base `mail_base`
-    (default: MAILADMIN_MAIL_HOME). `overrides` maps alias sources to destination
-    strings ('a@x.org,b@y.org') taken as enabled rows instead of the database's: what
-    the mail would do once a proposed alias is saved."""
+    (default: MAILADMIN_MAIL_HOME) and the recipient delimiter `delimiter` (default:
+    MAILADMIN_RECIPIENT_DELIMITER; '' for none). `overrides` maps alias sources to
+    destination strings ('a@x.org,b@y.org') taken as enabled rows instead of the
+    database's: what the mail would do once a proposed alias is saved."""
     style = style or alias_style()
     if style not in STYLES:
         raise ValueError(f"unknown alias map style {style!r}")
+    if delimiter is None:
+        delimiter = extensions.recipient_delimiter()
+    check_recipient_delimiter(delimiter)
     address = address.strip().lower()
-    tracer = _Tracer(style, mail_base or settings.MAILADMIN_MAIL_HOME, overrides)
+    tracer = _Tracer(style, mail_base or settings.MAILADMIN_MAIL_HOME, overrides, delimiter)
     code, text, hosted = tracer.rcpt(address)
     final, deferred = tracer.expand(address)
     expansion = (
@@ -334,12 +423,14 @@ def trace(
         expansion=expansion,
         deferred=deferred,
         warnings=list(dict.fromkeys(tracer.warnings)),
+        recipient_delimiter=delimiter,
     )
 
 
 def render_text(result: Trace) -> str:
     """The trace for a terminal."""
     lines = [f"Tracing {result.address} (alias map style: {result.style})"]
+    lines.append(f"Assuming {extensions.describe(result.recipient_delimiter)}")
     for number, step in enumerate(result.steps, 1):
         lines.append(f"  {number}. [{step.kind}] {step.text}")
     lines.append(f"RCPT TO from the Internet: {result.smtp_code} {result.smtp_text}")

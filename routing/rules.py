@@ -4,13 +4,17 @@ Every function reads the tables through a `routing.tables.Tables`, so a single t
 (lazy reads) and a whole-database pass (preloaded rows) apply the same rules:
 
 - `lookup`: one `virtual_alias_maps` lookup (mail_addr_find): the address's own enabled
-  row, then the enabled `@domain` row; disabled rows are ignored. A result `@target` keeps
-  the local part. Under the `no-backscatter` style a domain alias rewrites `user@alias` to
-  `user@target` only when that target exists, and the plain map skips domain-alias rows.
+  row, then (an address with an extension, `routing.extensions`) the row of the address
+  without it, whose results get the extension, then the enabled `@domain` row; disabled rows
+  are ignored. A result `@target` keeps the local part. Under the `no-backscatter` style a
+  domain alias rewrites `user@alias` to `user@target` only when that target exists, and the
+  plain map skips domain-alias rows.
 - `expand`: cleanup's recursive expansion, until each address has no row or maps to
-  itself (a self row ends at the mailbox), within Postfix's recursion and expansion limits.
+  itself (a self row ends at the mailbox), within Postfix's recursion, expansion and
+  address length limits.
 - `hosted` (`virtual_mailbox_domains`: an enabled `domains` row) and `deliver`
-  (virtual(8): an enabled `users` row of the address, or an enabled `@domain` users row).
+  (virtual(8): an enabled `users` row of the address, else of the address without its
+  extension, else an enabled `@domain` users row).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aliases.models import is_domain_source, is_domain_target, split_destinations
+from routing.extensions import add_extension, split_extension
 from routing.styles import GUIDE, NO_BACKSCATTER
 
 if TYPE_CHECKING:
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
 
 RECURSION_LIMIT = 1000  # virtual_alias_recursion_limit
 EXPANSION_LIMIT = 1000  # virtual_alias_expansion_limit
+ADDRESS_LENGTH_LIMIT = 1000  # virtual_alias_address_length_limit
 MAX_ROUTE_HOPS = 50  # domain-alias rewrites `rewrites` follows
 
 # Which row a lookup applied.
@@ -97,6 +103,12 @@ class Lookup:
     row: AliasRow | None = None  # the row applied
     results: list[str] | None = None  # None: no row applies, the address is final
     own_disabled: bool = False  # the address's own row exists, disabled: ignored
+    # An address with an extension: the address without it (also looked up), whether its
+    # row exists disabled, and the extension carried onto the results when that key matched.
+    bare: str = ""
+    bare_disabled: bool = False
+    extension: str = ""
+    key: str = ""  # the key whose row applied: the address, `bare`, or '@domain'
     # no-backscatter: the '@domain' domain alias its own map tried, and the address it would
     # rewrite to (rewritten when `kind` is DOMAIN_ALIAS and `by_domain_alias_map`).
     domain_alias: AliasRow | None = None
@@ -111,40 +123,59 @@ class Lookup:
         return self.results is not None and self.address in self.results
 
 
-def _applied(tables: Tables, found: Lookup, row: AliasRow, kind: str) -> Lookup:
+def _applied(
+    tables: Tables, found: Lookup, row: AliasRow, kind: str, key: str, extension: str = ""
+) -> Lookup:
     found.row = row
-    found.results = results_of(tables, found.address, row)
+    found.key = key
+    found.extension = extension
+    # A row of the address without its extension: its results as for that address, each
+    # with the extension (mail_addr_map; '@target' keeps the local part without it).
+    results = results_of(tables, found.bare if extension else found.address, row)
+    found.results = [add_extension(r, extension) for r in results]
     found.kind = SELF if kind == ALIAS and found.results == [found.address] else kind
     return found
 
 
 def lookup(tables: Tables, address: str, style: str = GUIDE) -> Lookup:
-    """One virtual_alias_maps lookup (mail_addr_find: user@domain, then @domain)."""
+    """One virtual_alias_maps lookup (mail_addr_find: user+ext@domain, user@domain, then
+    @domain; each map of the style in turn for one key before the next key)."""
     local, domain = split_address(address)
     found = Lookup(address)
-    own = tables.alias(address)
-    if own and own.enabled:
-        return _applied(tables, found, own, ALIAS)
-    found.own_disabled = own is not None
-    if style == NO_BACKSCATTER and local:
-        # mysql_alias_domain.cf: user@a → user@b when that target exists.
-        row = enabled_alias(tables, f"@{domain}")
-        if row and row.destination.startswith("@"):
-            found.domain_alias = row
-            found.domain_alias_target = f"{local}{row.destination}"
-            if target_exists(tables, found.domain_alias_target):
-                found.kind = DOMAIN_ALIAS
-                found.row = row
-                found.results = [found.domain_alias_target]
-                found.by_domain_alias_map = True
-                return found
+    keys = [(address, "")]
+    split = split_extension(address, tables.delimiter) if local else None
+    if split:
+        found.bare = split[0]
+        keys.append(split)
+    for key, extension in keys:
+        own = tables.alias(key)
+        if own and own.enabled:
+            return _applied(tables, found, own, ALIAS, key, extension)
+        if extension:
+            found.bare_disabled = own is not None
+        else:
+            found.own_disabled = own is not None
+        if style == NO_BACKSCATTER and local:
+            # mysql_alias_domain.cf: user@a → user@b when that target exists.
+            row = enabled_alias(tables, f"@{domain}")
+            if row and row.destination.startswith("@"):
+                found.domain_alias = row
+                found.domain_alias_target = split_address(key)[0] + row.destination
+                if target_exists(tables, found.domain_alias_target):
+                    found.kind = DOMAIN_ALIAS
+                    found.row = row
+                    found.key = key
+                    found.extension = extension
+                    found.results = [add_extension(found.domain_alias_target, extension)]
+                    found.by_domain_alias_map = True
+                    return found
     catch_all = tables.alias(f"@{domain}")
     if catch_all and catch_all.enabled:
         if style == NO_BACKSCATTER and is_domain_alias(catch_all):
             found.skipped_domain_alias = True
             return found
         kind = DOMAIN_ALIAS if is_domain_alias(catch_all) else CATCH_ALL
-        return _applied(tables, found, catch_all, kind)
+        return _applied(tables, found, catch_all, kind, f"@{domain}")
     found.domain_row_disabled = catch_all is not None
     return found
 
@@ -175,7 +206,8 @@ def cycle(chain: list[str]) -> str:
         if address in seen:
             return " → ".join(chain[seen[address] : index + 1])
         seen[address] = index
-    return " → ".join(chain)
+    # No address came back (an extension carried round grows it): the first rounds.
+    return " → ".join(chain if len(chain) <= 5 else [*chain[:4], "…"])
 
 
 @dataclass
@@ -183,7 +215,9 @@ class Expansion:
     """cleanup_map1n's outcome: the final recipients, or none when Postfix defers."""
 
     recipients: list[str] = field(default_factory=list)
-    limit: str = ""  # EXPANSION_LIMIT or RECURSION_LIMIT was reached: 'expansion', 'loop'
+    # A limit was reached: EXPANSION_LIMIT 'expansion', RECURSION_LIMIT 'loop',
+    # ADDRESS_LENGTH_LIMIT 'length' (an extension carried round a loop grows each round).
+    limit: str = ""
     at: str = ""  # the address being expanded when the limit was reached
     loop: str = ""  # for 'loop': the cycle, 'a → b → a'
 
@@ -210,6 +244,8 @@ def expand(address: str, resolve: Callable[[str], list[str] | None]) -> Expansio
             result = resolve(current)
             if result is None:
                 break
+            if any(len(r) > ADDRESS_LENGTH_LIMIT for r in result):
+                return Expansion(limit="length", at=current, loop=cycle(chain))
             argv[i] = result[0]
             argv.extend(result[1:])
             if current in result:
@@ -220,13 +256,28 @@ def expand(address: str, resolve: Callable[[str], list[str] | None]) -> Expansio
     return Expansion(recipients=list(dict.fromkeys(argv)))
 
 
+def mailbox_keys(tables: Tables, address: str) -> list[str]:
+    """The `users` keys virtual(8) and smtpd look `address` up with, in order: itself, the
+    address without its extension, '@domain'."""
+    split = split_extension(address, tables.delimiter)
+    own = [address, split[0]] if split else [address]
+    return [*own, f"@{split_address(address)[1]}"]
+
+
 def delivery_mailbox(tables: Tables, address: str) -> str | None:
     """The `users` row virtual(8) delivers mail for `address` with: its own enabled row,
-    else an enabled '@domain' row (None: the mail bounces)."""
-    if tables.mailbox_enabled(address):
-        return address
-    catch = f"@{split_address(address)[1]}"
-    return catch if tables.mailbox_enabled(catch) else None
+    else that of the address without its extension, else an enabled '@domain' row (None:
+    the mail bounces)."""
+    return next((key for key in mailbox_keys(tables, address) if tables.mailbox_enabled(key)), None)
+
+
+def mailbox_state(tables: Tables, address: str) -> bool | None:
+    """Whether `address` has an enabled `users` row of its own (or of the address without
+    its extension); False: only disabled ones; None: none at all ('@domain' rows aside)."""
+    states = [tables.mailbox_enabled(key) for key in mailbox_keys(tables, address)[:-1]]
+    if any(states):
+        return True
+    return False if False in states else None
 
 
 def deliver(tables: Tables, address: str) -> tuple[str, str | None]:

@@ -2,7 +2,8 @@
 
 `routing.rules` asks a `Tables` three questions: the `aliases` row of a key (an address or
 `@domain`, enabled or not), whether a `domains` row is enabled, and whether a `users` row is
-enabled (None: no such row).
+enabled (None: no such row). A `Tables` also says how Postfix forms the keys: whether it folds
+case, and its recipient delimiter (`routing.extensions`; default MAILADMIN_RECIPIENT_DELIMITER).
 
 - `LazyTables`: one query per key asked, cached, as a single trace needs (`overrides` are
   enabled alias rows read before the database: a row not saved yet, or replacing the saved
@@ -18,6 +19,7 @@ from typing import Protocol
 from aliases.models import DOMAIN_SOURCE, Alias, split_destinations
 from domains.models import Domain, Mailbox
 from mailadmin.addresses import domain_of
+from routing.extensions import recipient_delimiter, split_extension
 
 STREAM_CHUNK = 2000
 
@@ -50,6 +52,7 @@ class EnabledRow:
 
 class Tables(Protocol):
     fold_case: bool  # whether results are folded to lower case, as Postfix's lookups do
+    delimiter: str  # Postfix's recipient_delimiter ('' when address extensions are off)
 
     def alias(self, mail: str) -> AliasRow | None:
         """The `aliases` row `mail` (an address or '@domain'), enabled or not."""
@@ -68,7 +71,8 @@ class LazyTables:
 
     fold_case = True
 
-    def __init__(self, overrides: dict[str, str] | None = None):
+    def __init__(self, overrides: dict[str, str] | None = None, delimiter: str | None = None):
+        self.delimiter = recipient_delimiter() if delimiter is None else delimiter
         self.aliases: dict[str, Alias | None] = {}
         for mail, destination in (overrides or {}).items():
             mail = mail.strip().lower()
@@ -114,6 +118,7 @@ class PreloadedTables:
     # destinations lead nowhere the routes follow.
     known_aliases: set[str] = field(default_factory=set)
     mailboxes: dict[str, bool] = field(default_factory=dict)  # mailboxes the routes reach
+    delimiter: str = field(default_factory=recipient_delimiter)
 
     fold_case = False
 
@@ -137,8 +142,9 @@ class PreloadedTables:
         return domain_of(address) in self.domains
 
     @classmethod
-    def load(cls) -> "PreloadedTables":
-        """Four queries: domains, '@domain' rows, address rows (twice, streamed), mailboxes."""
+    def load(cls, delimiter: str | None = None) -> "PreloadedTables":
+        """Four queries: domains, '@domain' rows, address rows (twice, streamed), mailboxes.
+        `delimiter`: the recipient delimiter assumed (default MAILADMIN_RECIPIENT_DELIMITER)."""
         from routing.rules import rewrites
 
         domains = {
@@ -154,7 +160,8 @@ class PreloadedTables:
             .values_list("mail", "destination")
             .iterator(STREAM_CHUNK)
         }
-        tables = cls(domains=domains, domain_rows=domain_rows, forwards={})
+        delimiter = recipient_delimiter() if delimiter is None else delimiter
+        tables = cls(domains=domains, domain_rows=domain_rows, forwards={}, delimiter=delimiter)
         wanted: set[str] = set()
         rows = (
             Alias.objects.filter(enabled=True)
@@ -172,6 +179,10 @@ class PreloadedTables:
             wanted.update(t for t in targets if not t.startswith("@") and tables.is_local(t))
         for address in list(wanted):
             wanted.update(rewrites(tables, address))
+        # An address with an extension is also looked up without it (routing.extensions).
+        wanted.update(
+            split[0] for address in list(wanted) if (split := split_extension(address, delimiter))
+        )
         enabled_rows = Alias.objects.filter(enabled=True).exclude(DOMAIN_ROW).order_by()
         for (mail,) in enabled_rows.values_list("mail").iterator(STREAM_CHUNK):
             if mail in wanted:

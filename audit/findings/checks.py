@@ -7,8 +7,9 @@ the rows it needs (routing through comma-separated destination lists, password s
 quota strings). No query per row, so it stays usable on a million aliases.
 
 Routing follows what Postfix does with the guide's maps (`routing`, docs/ARCHITECTURE.md):
-only enabled rows count; `virtual_alias_maps` is tried with the full address, then `@domain`
-(so a catch-all or a domain alias takes the mail of a mailbox without its own alias row); an
+only enabled rows count; `virtual_alias_maps` is tried with the full address, then without
+its extension (`user+tag@domain` as `user@domain`, routing.extensions), then `@domain` (so a
+catch-all or a domain alias takes the mail of a mailbox without its own alias row); an
 address that maps to itself stops there and goes to its mailbox; a domain alias keeps the
 local part. The rows are read once per run (`routing.tables.PreloadedTables`).
 """
@@ -48,6 +49,7 @@ from routing.rules import (
     enabled_alias,
     follow,
     hosted,
+    mailbox_state,
 )
 from routing.styles import GUIDE, alias_style
 from routing.tables import DOMAIN_ROW, STREAM_CHUNK, PreloadedTables
@@ -159,7 +161,7 @@ def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, s
                 return None  # the catch-all takes it
             if found.kind == DOMAIN_ALIAS:
                 continue  # rewritten by the domain alias: look at the next address
-        state = routes.mailbox_enabled(address)
+        state = mailbox_state(routes, address)
         if state is None:
             return ERROR, f"{address} has no mailbox and no alias: the mail bounces"
         if not state:
@@ -248,8 +250,8 @@ def _next_rows(routes: PreloadedTables, source: str, targets: list[str]) -> list
             if not hosted(routes, domain_of(address)):
                 break
             if found.kind in (ALIAS, SELF):
-                if address in routes.forwards:  # the other rows lead nowhere local
-                    result.append(address)
+                if found.key in routes.forwards:  # the other rows lead nowhere local
+                    result.append(found.key)  # the row: the address, or it without extension
                 break
             if found.kind == CATCH_ALL:
                 if not found.stops_here:  # a catch-all listing the address: its mailbox

@@ -56,7 +56,8 @@ def mailstack(django_db_setup, django_db_blocker):
 @pytest.fixture
 def stack(transactional_db, mailstack, settings):
     """The running stack, for a test whose writes are committed (the daemons read them) and
-    flushed afterwards; new mailboxes get users.home = the stack's maildir base."""
+    flushed afterwards; new mailboxes get users.home = the stack's maildir base. Postfix
+    runs the guide's style with the recipient delimiter of the settings."""
     settings.MAILADMIN_MAIL_HOME = mailstack.target.mail_home
-    mailstack.set_style("guide")
+    mailstack.reconfigure(style="guide", recipient_delimiter=settings.MAILADMIN_RECIPIENT_DELIMITER)
     return mailstack

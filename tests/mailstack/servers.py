@@ -418,9 +418,18 @@ class MailStack:
 
     def set_style(self, style: str) -> None:
         """Switch the alias map style: rewrite main.cf and restart Postfix."""
-        if style == self.target.style:
+        self.reconfigure(style=style)
+
+    def set_delimiter(self, delimiter: str) -> None:
+        """Switch the recipient delimiter ('' for none): rewrite main.cf, restart Postfix."""
+        self.reconfigure(recipient_delimiter=delimiter)
+
+    def reconfigure(self, **changes) -> None:
+        """Change fields of the target (style, recipient_delimiter): rewrite main.cf and
+        restart Postfix, unless nothing changes."""
+        if all(getattr(self.target, name) == value for name, value in changes.items()):
             return
-        self.target = replace(self.target, style=style)
+        self.target = replace(self.target, **changes)
         (Path(self.target.postfix_dir) / "main.cf").write_text(self.postfix_main_cf())
         run(["postfix", "-c", self.target.postfix_dir, "stop"])
         old = self.processes.pop("postfix")
