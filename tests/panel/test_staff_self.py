@@ -233,3 +233,12 @@ def test_the_hint_keeps_the_staff_login_throttled(mail_data, settings):
         client.post("/login/", {"username": "john@example.org", "password": "wrong"})
     response = client.post("/login/", {"username": "john@example.org", "password": "wrong"})
     assert response.status_code == 429
+
+
+def test_a_two_factor_session_stays_verified_after_the_change(admin_a):
+    from tests.security.test_two_factor import enrol
+
+    client = client_for(admin_a)
+    enrol(client)  # verified in this session
+    assert change(client).status_code == 302
+    assert client.get("/domains/").status_code == 200  # not sent to the code page
