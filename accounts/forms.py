@@ -1,7 +1,10 @@
-"""Forms for superusers managing domain admins (accounts.services does the work)."""
+"""Forms for staff accounts: superusers managing the others (accounts.services does the
+work), a staff account's own password, and the staff login."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from accounts import services
 from audit.services import Actor
@@ -67,7 +70,13 @@ class AdminEditForm(ServiceForm):
     active = forms.BooleanField(
         required=False, help_text="An inactive admin cannot log in; nothing is deleted."
     )
+    superuser = forms.BooleanField(
+        required=False,
+        help_text="A superuser sees and changes every domain and manages the staff accounts. "
+        "Unticked, the account is a domain admin of the domains below.",
+    )
     domains = domains_field()
+    error_fields = {"last_superuser": "superuser", "own_superuser": "superuser"}
 
     def __init__(self, *args, admin: User, **kwargs):
         self.admin = admin
@@ -76,6 +85,7 @@ class AdminEditForm(ServiceForm):
             {
                 "email": admin.email,
                 "active": admin.is_active,
+                "superuser": admin.is_superuser,
                 "domains": list(admin.domain_assignments.values_list("domain_id", flat=True)),
             },
         )
@@ -84,12 +94,13 @@ class AdminEditForm(ServiceForm):
     def save(self, actor: Actor) -> User | None:
         data = self.cleaned_data
         return self.run(
-            services.update_domain_admin,
+            services.update_staff_account,
             self.admin.pk,
             actor=actor,
             email=data["email"],
             active=data["active"],
             domains=list(data["domains"]),
+            superuser=data["superuser"],
         )
 
 
@@ -105,3 +116,30 @@ class AdminSetPasswordForm(AdminPasswordForm):
         return self.run(
             services.set_admin_password, self.admin.pk, self.cleaned_data["password1"], actor=actor
         )
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    """Django's password change (current password, the configured validators); `save`
+    goes through accounts.services so the change is audited."""
+
+    def save(self, actor: Actor) -> User:  # type: ignore[override]
+        return services.change_own_password(
+            self.user, self.cleaned_data["new_password1"], actor=actor
+        )
+
+
+class StaffLoginForm(AuthenticationForm):
+    """The staff login; after a refused mail address it points to the mailbox owners' login.
+
+    The hint depends only on what was typed (an '@' in the username), never on whether a
+    staff account of that name exists, so it tells nobody which accounts there are.
+    """
+
+    mailbox_owner_hint = False
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            self.mailbox_owner_hint = "@" in (self.cleaned_data.get("username") or "")
+            raise

@@ -1,7 +1,10 @@
-"""Domain admins: staff accounts limited to the domains assigned to them.
+"""Staff accounts: domain admins (limited to the domains assigned to them) and superusers.
 
-Only superusers call these (the views check). Every operation is atomic and audited;
-passwords go through Django's validators and are never recorded.
+Only superusers call these (the views check), except `change_own_password`, which any
+staff account calls for itself. Every operation is atomic and audited; passwords go
+through Django's validators and are never recorded. A superuser never removes their own
+superuser flag, and the last active superuser is never demoted or deactivated, so the
+panel always keeps someone who can manage it.
 """
 
 from django.contrib.auth import password_validation
@@ -20,6 +23,7 @@ def admin_snapshot(user: User) -> dict:
         "username": user.username,
         "email": user.email,
         "active": user.is_active,
+        "superuser": user.is_superuser,
         "domains": sorted(
             DomainAssignment.objects.filter(user=user).values_list("domain__domain", flat=True)
         ),
@@ -29,6 +33,16 @@ def admin_snapshot(user: User) -> dict:
 def domain_admins():
     """Staff accounts that are not superusers: the accounts these functions manage."""
     return User.objects.filter(is_staff=True, is_superuser=False)
+
+
+def staff_accounts():
+    """Every staff account: domain admins and superusers."""
+    return User.objects.filter(is_staff=True)
+
+
+def managed_by(actor_user: User):
+    """The staff accounts a superuser manages on the admin pages: all but their own."""
+    return staff_accounts().exclude(pk=actor_user.pk)
 
 
 def get_domain_admin(pk: int, *, for_update: bool = False) -> User:
@@ -89,6 +103,75 @@ def update_domain_admin(
     return user
 
 
+def _other_active_superusers(user: User) -> bool:
+    others = staff_accounts().filter(is_superuser=True, is_active=True).exclude(pk=user.pk)
+    return others.select_for_update().exists()
+
+
+def _check_superuser_change(user: User, *, superuser: bool, active: bool, actor: Actor) -> None:
+    """Refuse what would leave the panel without an active superuser, or demote oneself."""
+    if not user.is_superuser:
+        return
+    if not superuser and user.username == actor.name:
+        raise ValidationError(
+            "You cannot remove your own superuser rights; another superuser can.",
+            code="own_superuser",
+        )
+    if (not superuser or not active) and not _other_active_superusers(user):
+        raise ValidationError(
+            f"{user.username} is the last active superuser: make another account a "
+            "superuser first.",
+            code="last_superuser",
+        )
+
+
+def get_staff_account(pk: int, *, for_update: bool = False) -> User:
+    queryset = staff_accounts().select_for_update() if for_update else staff_accounts()
+    try:
+        return queryset.get(pk=pk)
+    except User.DoesNotExist:
+        raise ValidationError("There is no such staff account.", code="no_admin") from None
+
+
+@transaction.atomic
+def update_staff_account(
+    pk: int,
+    *,
+    actor: Actor,
+    email: str,
+    active: bool,
+    domains: list[Domain],
+    superuser: bool,
+) -> User:
+    """Edit a staff account, making it a superuser or a domain admin (see the module doc)."""
+    user = get_staff_account(pk, for_update=True)
+    _check_superuser_change(user, superuser=superuser, active=active, actor=actor)
+    before = admin_snapshot(user)
+    user.email = email
+    user.is_active = active
+    user.is_superuser = superuser
+    user.save(update_fields=["email", "is_active", "is_superuser"])
+    _assign(user, domains)
+    record(actor, "update", "admin", user.username, before=before, after=admin_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def set_superuser(pk: int, superuser: bool, *, actor: Actor) -> User:
+    """Make a staff account a superuser, or a domain admin again (its domains kept)."""
+    user = get_staff_account(pk, for_update=True)
+    _check_superuser_change(user, superuser=superuser, active=user.is_active, actor=actor)
+    if user.is_superuser == superuser:
+        return user
+    before = admin_snapshot(user)
+    user.is_superuser = superuser
+    user.save(update_fields=["is_superuser"])
+    message = "made a superuser" if superuser else "made a domain admin"
+    after = admin_snapshot(user)
+    record(actor, "update", "admin", user.username, before=before, after=after, message=message)
+    return user
+
+
 @sensitive_variables()
 @transaction.atomic
 def set_admin_password(pk: int, password: str, *, actor: Actor) -> User:
@@ -97,6 +180,21 @@ def set_admin_password(pk: int, password: str, *, actor: Actor) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     record(actor, "password", "admin", user.username, message="password set")
+    return user
+
+
+@sensitive_variables()
+@transaction.atomic
+def change_own_password(user: User, password: str, *, actor: Actor) -> User:
+    """A staff account's new password, already checked by the password change form.
+
+    Saving it changes the session auth hash: every other session of the account ends.
+    """
+    user = staff_accounts().select_for_update().get(pk=user.pk)
+    validate_admin_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor, "password", "admin", user.username, message="own password changed")
     return user
 
 

@@ -1,14 +1,24 @@
-"""Superusers manage domain admins: staff accounts limited to some domains."""
+"""Superusers manage the other staff accounts (domain admins, limited to some domains, and
+superusers); every staff account changes its own password; the staff login."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.views import LoginView
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
-from accounts.access import actor_for, superuser_only
-from accounts.forms import AdminCreateForm, AdminEditForm, AdminSetPasswordForm
+from accounts.access import actor_for, staff_only, superuser_only
+from accounts.forms import (
+    AdminCreateForm,
+    AdminEditForm,
+    AdminSetPasswordForm,
+    StaffLoginForm,
+    StaffPasswordChangeForm,
+)
 from accounts.models import DomainAssignment
 from domains.list_filters import paginate
 
@@ -20,10 +30,37 @@ def _get_admin(pk: int):
         raise Http404("No such domain admin.") from None
 
 
+def _get_account(request, pk: int):
+    """Another staff account (a superuser does not edit their own here: 404)."""
+    try:
+        return services.managed_by(request.user).get(pk=pk)
+    except services.User.DoesNotExist:
+        raise Http404("No such staff account.") from None
+
+
+staff_login = LoginView.as_view(
+    authentication_form=StaffLoginForm, redirect_authenticated_user=True
+)
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@staff_only
+def password_change(request):
+    """A staff account's own password; its other sessions end, this one stays logged in."""
+    form = StaffPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(actor_for(request))
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password is changed; your other sessions are logged out.")
+        return redirect("dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
 @superuser_only
 def admin_list(request):
     assignments = DomainAssignment.objects.select_related("domain").order_by("domain__domain")
-    queryset = services.domain_admins().prefetch_related(
+    queryset = services.managed_by(request.user).prefetch_related(
         Prefetch("domain_assignments", queryset=assignments)
     )
     listing = paginate(
@@ -50,10 +87,11 @@ def admin_create(request):
 
 @superuser_only
 def admin_edit(request, pk: int):
-    admin = _get_admin(pk)
+    admin = _get_account(request, pk)
     form = AdminEditForm(request.POST or None, admin=admin)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"Domain admin {admin.username} saved.")
+        kind = "Superuser" if form.cleaned_data["superuser"] else "Domain admin"
+        messages.success(request, f"{kind} {admin.username} saved.")
         return redirect("accounts:list")
     return render(request, "accounts/admin_form.html", {"form": form, "admin": admin})
 

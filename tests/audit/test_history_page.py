@@ -97,3 +97,13 @@ def test_nothing_in_the_panel_edits_or_deletes_an_entry(su_client, changes):
         assert su_client.post(url, {"actor": "x"}).status_code == 405
     assert list(AuditEntry.objects.values_list("id", "actor", "message")) == before
     assert ACTOR.name == "tester"
+
+
+def test_quotas_are_shown_in_human_units(su_client, two_domains):
+    from domains import services as domain_services
+
+    domain_services.update_mailbox("john@example.org", actor=ACTOR, name="John", quota_text="2G")
+    page = su_client.get("/audit/history/?object_type=mailbox").content.decode()
+    assert ">2.0 GB<" in page or ">2 GB<" in page
+    assert ">2147483648S<" not in page
+    assert 'title="2147483648S"' in page

@@ -15,7 +15,7 @@ from accounts.models import DomainAssignment
 from aliases.models import Alias
 from audit.models import AuditEntry
 from domains.models import Domain, Mailbox
-from tests.panel.conftest import MAIL_PASSWORD, client_for
+from tests.panel.conftest import MAIL_PASSWORD, PASSWORD, client_for
 
 ROLES = ["anonymous", "mailbox", "non_staff", "admin_b", "admin_a", "superuser"]
 
@@ -66,6 +66,7 @@ URLS = [
     ("accounts:edit", "/admins/{alice}/", SUPER),
     ("accounts:password", "/admins/{alice}/password/", SUPER),
     ("accounts:delete", "/admins/{alice}/delete/", SUPER),
+    ("password_change", "/password/", STAFF),
 ]
 
 # State changes posted with valid data: (route, URL, data, expected per role).
@@ -131,6 +132,16 @@ POSTS = [
         P_SUPER,
     ),
     ("accounts:delete", "/admins/{alice}/delete/", {}, P_SUPER),
+    (
+        "password_change",
+        "/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Own-New-Pass-88",
+            "new_password2": "Own-New-Pass-88",
+        },
+        (LOGIN, LOGIN, 403, OK, OK, OK),  # any staff account, its own password
+    ),
 ]
 
 
@@ -211,7 +222,8 @@ def test_the_matrix_covers_every_panel_url():
     panel = {
         name
         for name in _route_names(get_resolver().url_patterns)
-        if name == "dashboard" or name.split(":")[0] in ("domains", "aliases", "accounts")
+        if name in ("dashboard", "password_change")
+        or name.split(":")[0] in ("domains", "aliases", "accounts")
     }
     assert panel == {entry[0] for entry in URLS}
     assert {entry[0] for entry in POSTS} == panel - {

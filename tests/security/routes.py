@@ -138,6 +138,11 @@ ROUTES = [
         who="superuser",
     ),
     Route("accounts:delete", "/admins/{alice}/delete/", {}, who="superuser"),
+    Route(
+        "password_change",
+        "/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    ),
     Route("audit:aliases", "/audit/?domain=example.org", scoped=True),
     Route("audit:aliases_csv", "/audit/aliases.csv?domain=example.org", scoped=True),
     Route("audit:findings", "/audit/findings/?domain=example.org", scoped=True),

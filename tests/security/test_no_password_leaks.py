@@ -206,6 +206,16 @@ def test_the_enrolment_secret_is_not_logged_or_audited(a_client, caplog):
             "accounts.services.set_admin_password",
         ),
         (
+            "/password/",
+            {
+                "old_password": PASSWORD,
+                "new_password1": "Leak-Pass-11",
+                "new_password2": "Leak-Pass-11",
+            },
+            "staff",
+            "accounts.services.change_own_password",
+        ),
+        (
             "/login/",
             {"username": "root", "password": "Leak-Pass-11"},
             "anyone",
