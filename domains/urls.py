@@ -23,6 +23,18 @@ urlpatterns = [
         {"enabled": False},
         name="mailbox_disable",
     ),
+    path(
+        "mailboxes/<address:address>/enable/confirm/",
+        views.mailbox_set_enabled_confirm,
+        {"enabled": True},
+        name="mailbox_enable_confirm",
+    ),
+    path(
+        "mailboxes/<address:address>/disable/confirm/",
+        views.mailbox_set_enabled_confirm,
+        {"enabled": False},
+        name="mailbox_disable_confirm",
+    ),
     path("mailboxes/<address:address>/delete/", views.mailbox_delete, name="mailbox_delete"),
     path("mailboxes/<address:address>/forward/", views.mailbox_forward, name="mailbox_forward"),
     path("<str:domain>/", views.domain_detail, name="detail"),
