@@ -41,6 +41,7 @@ urlpatterns = [
     path("<str:domain>/edit/", views.domain_edit, name="edit"),
     path("<str:domain>/enable/", views.domain_set_enabled, {"enabled": True}, name="enable"),
     path("<str:domain>/disable/", views.domain_set_enabled, {"enabled": False}, name="disable"),
+    path("<str:domain>/enable/confirm/", views.domain_enable_confirm, name="enable_confirm"),
     path("<str:domain>/disable/confirm/", views.domain_disable_confirm, name="disable_confirm"),
     path("<str:domain>/delete/", views.domain_delete, name="delete"),
     path("<str:domain>/mailboxes/add/", views.mailbox_create, name="mailbox_create"),

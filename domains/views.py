@@ -139,6 +139,16 @@ def domain_disable_confirm(request, domain):
 
 
 @staff_only
+@require_GET
+def domain_enable_confirm(request, domain):
+    """Before an enable: what Postfix and the login services take up again."""
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    preview = services.removal_preview(domain.domain)
+    return render(request, "domains/domain_enable.html", {"domain": domain, "preview": preview})
+
+
+@staff_only
 def domain_delete(request, domain):
     domain = get_domain_for_user(request.user, domain)
     require_superuser(request.user)

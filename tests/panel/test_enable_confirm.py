@@ -1,6 +1,6 @@
-"""Enabling or disabling a mailbox or an alias goes through a confirmation page that says
-what changes; the page (a GET) changes nothing, its Confirm button posts to the existing
-enable/disable URL."""
+"""Enabling a domain, and enabling or disabling a mailbox or an alias, goes through a
+confirmation page that says what changes; the page (a GET) changes nothing, its Confirm
+button posts to the existing enable/disable URL."""
 
 import pytest
 
@@ -173,3 +173,16 @@ def test_the_confirmation_takes_no_post(url, a_client):
     before = _snapshot()
     assert a_client.post(url).status_code == 405
     assert _snapshot() == before
+
+
+def test_enabling_a_domain_says_what_comes_back(su_client, a_client):
+    services.set_domain_enabled("example.org", False, actor=ACTOR)
+    html = su_client.get("/domains/example.org/").content.decode()
+    assert 'href="/domains/example.org/enable/confirm/"' in html
+    assert 'action="/domains/example.org/enable/"' not in html
+    html = _page(su_client, "/domains/example.org/enable/confirm/")
+    assert "Enable example.org?" in html
+    assert "Postfix hosts it again" in html and "instead of getting 454" in html
+    assert "Mailboxes and aliases disabled on their own stay disabled." in html
+    assert '<form method="post" action="/domains/example.org/enable/">' in html
+    assert a_client.get("/domains/example.org/enable/confirm/").status_code == 403

@@ -104,6 +104,12 @@ ROUTES = [
         scoped=True,
     ),
     Route(
+        "domains:enable_confirm",
+        "/domains/example.org/enable/confirm/",
+        who="superuser",
+        scoped=True,
+    ),
+    Route(
         "domains:disable_confirm",
         "/domains/example.org/disable/confirm/",
         who="superuser",
