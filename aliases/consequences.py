@@ -28,12 +28,7 @@ class Lands:
     rule: str = ""  # that row's `mail`
     results: tuple[str, ...] = ()  # where that row sends it
     hosted: bool = True  # the domain is enabled: outside senders reach it
-    mailbox: str = ""  # no row applies: the enabled `users` row that takes it, if any
-
-    @property
-    def refused(self) -> bool:
-        """No row applies and no mailbox takes it: 550 at RCPT (454 when not hosted)."""
-        return not self.kind and not self.mailbox
+    mailbox: str = ""  # no row applies: the enabled `users` row that takes it; '' none (550)
 
 
 def _tables(aliases: list[Alias] = (), mailboxes: list[Mailbox] = ()) -> LazyTables:
@@ -54,6 +49,8 @@ def _with(row, **fields):
 
 
 def lands(tables: LazyTables, address: str) -> Lands:
+    """One `virtual_alias_maps` lookup of `address` on `tables`, and when no row applies,
+    the mailbox that takes it."""
     found = rules.lookup(tables, address, alias_style())
     _, domain = rules.split_address(address)
     hosted = rules.hosted(tables, domain)
