@@ -12,5 +12,17 @@ urlpatterns = [
     path("<address:source>/", views.alias_edit, name="edit"),
     path("<address:source>/enable/", views.alias_set_enabled, {"enabled": True}, name="enable"),
     path("<address:source>/disable/", views.alias_set_enabled, {"enabled": False}, name="disable"),
+    path(
+        "<address:source>/enable/confirm/",
+        views.alias_set_enabled_confirm,
+        {"enabled": True},
+        name="enable_confirm",
+    ),
+    path(
+        "<address:source>/disable/confirm/",
+        views.alias_set_enabled_confirm,
+        {"enabled": False},
+        name="disable_confirm",
+    ),
     path("<address:source>/delete/", views.alias_delete, name="delete"),
 ]

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import actor_for, aliases_for, get_alias_for_user, staff_only
-from aliases import services
+from aliases import consequences, services
 from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
 from domains.list_filters import ALIAS_SORTS, filter_domain, filter_state, paginate
@@ -107,6 +107,16 @@ def alias_set_enabled(request, source, enabled: bool):
         state = "enabled" if enabled else "disabled"
         messages.success(request, f"Alias {unicode_address(alias.mail)} {state}.")
     return _back_to(alias.mail)
+
+
+@staff_only
+@require_GET
+def alias_set_enabled_confirm(request, source, enabled: bool):
+    """Before an enable or disable: where the mail the row takes goes then."""
+    alias = get_alias_for_user(request.user, source)
+    change = consequences.alias_change(alias, enabled)
+    context = {"alias": alias, "change": change, "note": DOMAIN_ALIAS_NOTE}
+    return render(request, "aliases/alias_set_enabled.html", context)
 
 
 @staff_only

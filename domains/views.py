@@ -22,6 +22,7 @@ from accounts.access import (
     staff_only,
     superuser_only,
 )
+from aliases import consequences
 from aliases import services as alias_services
 from aliases.forms import AliasEditForm
 from aliases.models import Alias
@@ -135,6 +136,16 @@ def domain_disable_confirm(request, domain):
     require_superuser(request.user)
     preview = services.removal_preview(domain.domain)
     return render(request, "domains/domain_disable.html", {"domain": domain, "preview": preview})
+
+
+@staff_only
+@require_GET
+def domain_enable_confirm(request, domain):
+    """Before an enable: what Postfix and the login services take up again."""
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    preview = services.removal_preview(domain.domain)
+    return render(request, "domains/domain_enable.html", {"domain": domain, "preview": preview})
 
 
 @staff_only
@@ -270,6 +281,16 @@ def mailbox_set_enabled(request, address, enabled: bool):
     state = "enabled" if enabled else "disabled"
     messages.success(request, f"Mailbox {unicode_address(mailbox.address)} {state}.")
     return redirect("domains:detail", domain=mailbox.domain_name)
+
+
+@staff_only
+@require_GET
+def mailbox_set_enabled_confirm(request, address, enabled: bool):
+    """Before an enable or disable: what Postfix, Courier and Dovecot do with the mailbox then."""
+    mailbox = get_mailbox_for_user(request.user, address)
+    change = consequences.mailbox_change(mailbox, enabled)
+    context = {"mailbox": mailbox, "change": change}
+    return render(request, "domains/mailbox_set_enabled.html", context)
 
 
 @staff_only

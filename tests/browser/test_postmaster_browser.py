@@ -111,8 +111,10 @@ def test_a_postmaster_sets_up_a_domain_in_the_browser(live_server, staff, page):
     # disable the catch-all
     page.goto(f"{base}/domains/xn--bcher-kva.example/")
     catch_all = row(page, "@bücher.example").filter(has_text="catch-all")
-    catch_all.locator("button:has-text('Disable')").click()
+    catch_all.locator("a:has-text('Disable')").click()
     page.wait_for_load_state()
+    assert "Disable catch-all @bücher.example?" in page.content()
+    submit(page, "Disable the alias")
     assert "Alias @bücher.example disabled." in page.content()
     assert "disabled" in row(page, "@bücher.example").filter(has_text="catch-all").inner_text()
     assert not Alias.objects.get(mail="@xn--bcher-kva.example").enabled

@@ -62,6 +62,16 @@ ROUTES = [
         get=False,
         scoped=True,
     ),
+    Route(
+        "domains:mailbox_enable_confirm",
+        "/domains/mailboxes/john@example.org/enable/confirm/",
+        scoped=True,
+    ),
+    Route(
+        "domains:mailbox_disable_confirm",
+        "/domains/mailboxes/john@example.org/disable/confirm/",
+        scoped=True,
+    ),
     Route("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", {}, scoped=True),
     Route(
         "domains:mailbox_forward",
@@ -94,6 +104,12 @@ ROUTES = [
         scoped=True,
     ),
     Route(
+        "domains:enable_confirm",
+        "/domains/example.org/enable/confirm/",
+        who="superuser",
+        scoped=True,
+    ),
+    Route(
         "domains:disable_confirm",
         "/domains/example.org/disable/confirm/",
         who="superuser",
@@ -122,6 +138,8 @@ ROUTES = [
     ),
     Route("aliases:enable", "/aliases/sales@example.org/enable/", {}, get=False, scoped=True),
     Route("aliases:disable", "/aliases/sales@example.org/disable/", {}, get=False, scoped=True),
+    Route("aliases:enable_confirm", "/aliases/sales@example.org/enable/confirm/", scoped=True),
+    Route("aliases:disable_confirm", "/aliases/sales@example.org/disable/confirm/", scoped=True),
     Route("aliases:delete", "/aliases/sales@example.org/delete/", {}, scoped=True),
     Route("accounts:list", "/admins/", who="superuser"),
     Route(
