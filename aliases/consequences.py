@@ -33,12 +33,7 @@ class Lands:
 
 def _tables(aliases: list[Alias] = (), mailboxes: list[Mailbox] = ()) -> LazyTables:
     """The tables with these rows read in place of the database's."""
-    tables = LazyTables()
-    for alias in aliases:
-        tables.aliases[alias.mail] = alias
-    for mailbox in mailboxes:
-        tables.mailboxes[mailbox.address] = mailbox
-    return tables
+    return LazyTables().read_instead(aliases=aliases, mailboxes=mailboxes)
 
 
 def _with(row, **fields):

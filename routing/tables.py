@@ -13,6 +13,7 @@ case, and its recipient delimiter (`routing.extensions`; default MAILADMIN_RECIP
   exact: the rows as stored.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -79,6 +80,17 @@ class LazyTables:
             self.aliases[mail] = Alias(mail=mail, destination=destination, enabled=True)
         self.domains: dict[str, Domain | None] = {}
         self.mailboxes: dict[str, Mailbox | None] = {}
+
+    def read_instead(
+        self, *, aliases: Iterable[Alias] = (), mailboxes: Iterable[Mailbox] = ()
+    ) -> "LazyTables":
+        """Take these rows (enabled or not) in place of the database's: the tables as a
+        change would leave them."""
+        for alias in aliases:
+            self.aliases[alias.mail] = alias
+        for mailbox in mailboxes:
+            self.mailboxes[mailbox.address] = mailbox
+        return self
 
     def alias(self, mail: str) -> Alias | None:
         if mail not in self.aliases:
