@@ -5,13 +5,8 @@ The files come from `mailstack/templates/` (plain text with `{{ name }}` placeho
 README's "Connect your mail server" section is rendered from the same templates
 (`readme_section`).
 
-Two Postfix alias map styles (README, "Connect your mail server"):
-- `guide`: one map over every enabled `aliases` row, as the guide writes it. A domain alias
-  `@alias.tld → @target.tld` keeps the local part, and accepts mail for unknown users of
-  alias.tld, which is then bounced (backscatter).
-- `no-backscatter`: a plain map that skips the domain-alias rows, plus a second map that
-  rewrites `user@alias.tld` to `user@target.tld` only when that target exists, so unknown
-  users are refused at RCPT with 550.
+The Postfix maps come in the two alias map styles `routing.styles` describes (`guide`,
+`no-backscatter`; README, "Connect your mail server").
 
 `main.cf.mailadmin` also sets `recipient_delimiter` (address extensions, `routing.extensions`)
 to the delimiter the routing model assumes.
