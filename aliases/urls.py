@@ -9,6 +9,7 @@ app_name = "aliases"
 urlpatterns = [
     path("", views.alias_list, name="list"),
     path("add/", views.alias_create, name="create"),
+    path("bulk/", views.alias_bulk, name="bulk"),
     path("<address:source>/", views.alias_edit, name="edit"),
     path("<address:source>/enable/", views.alias_set_enabled, {"enabled": True}, name="enable"),
     path("<address:source>/disable/", views.alias_set_enabled, {"enabled": False}, name="disable"),

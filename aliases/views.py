@@ -14,6 +14,7 @@ from accounts.access import actor_for, aliases_for, get_alias_for_user, staff_on
 from aliases import consequences, services
 from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
+from domains import bulk_actions
 from domains.list_filters import ALIAS_SORTS, filter_domain, filter_state, paginate
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
@@ -54,6 +55,33 @@ def alias_list(request):
         "kinds": AliasKind.choices,
     }
     return render(request, "aliases/alias_list.html", context)
+
+
+@staff_only
+@require_POST
+def alias_bulk(request):
+    """The selected aliases enabled, disabled or deleted: a confirmation, then `confirm=1`."""
+    action = request.POST.get("action", "")
+    try:
+        keys = bulk_actions.selected(request.POST.getlist("source"), action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("aliases:list")
+    try:
+        rows = bulk_actions.resolve(aliases_for(request.user).with_mailbox_flag(), "mail", keys)
+    except bulk_actions.OutOfScope:
+        raise Http404("No such alias.") from None
+    errors = []
+    if request.POST.get("confirm") == "1":
+        try:
+            bulk_actions.apply_aliases(keys, action, actor=actor_for(request))
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"{len(keys)} aliases: {action} done.")
+            return redirect("aliases:list")
+    context = {"rows": rows, "action": action, "errors": errors}
+    return render(request, "aliases/alias_bulk.html", context)
 
 
 @staff_only

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.domain_list, name="list"),
     path("add/", views.domain_create, name="create"),
     path("mailboxes/", views.mailbox_list, name="mailbox_list"),
+    path("mailboxes/bulk/", views.mailbox_bulk, name="mailbox_bulk"),
     path("mailboxes/<address:address>/", views.mailbox_edit, name="mailbox"),
     path("mailboxes/<address:address>/password/", views.mailbox_password, name="mailbox_password"),
     path(

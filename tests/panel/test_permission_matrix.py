@@ -51,6 +51,7 @@ URLS = [
     ("domains:mailbox_password", "/domains/mailboxes/john@example.org/password/", SCOPED),
     ("domains:mailbox_enable", "/domains/mailboxes/john@example.org/enable/", POST_ONLY),
     ("domains:mailbox_disable", "/domains/mailboxes/john@example.org/disable/", POST_ONLY),
+    ("domains:mailbox_bulk", "/domains/mailboxes/bulk/", POST_ONLY),
     (
         "domains:mailbox_enable_confirm",
         "/domains/mailboxes/john@example.org/enable/confirm/",
@@ -74,6 +75,7 @@ URLS = [
     ("aliases:enable_confirm", "/aliases/sales@example.org/enable/confirm/", SCOPED),
     ("aliases:disable_confirm", "/aliases/sales@example.org/disable/confirm/", SCOPED),
     ("aliases:delete", "/aliases/sales@example.org/delete/", SCOPED),
+    ("aliases:bulk", "/aliases/bulk/", POST_ONLY),
     ("accounts:list", "/admins/", SUPER),
     ("accounts:create", "/admins/add/", SUPER),
     ("accounts:edit", "/admins/{alice}/", SUPER),
@@ -110,6 +112,12 @@ POSTS = [
     ("domains:mailbox_enable", "/domains/mailboxes/john@example.org/enable/", {}, P_SCOPED),
     ("domains:mailbox_disable", "/domains/mailboxes/john@example.org/disable/", {}, P_SCOPED),
     (
+        "domains:mailbox_bulk",
+        "/domains/mailboxes/bulk/",
+        {"action": "disable", "address": "john@example.org", "confirm": "1"},
+        P_SCOPED,
+    ),
+    (
         "domains:mailbox_forward",
         "/domains/mailboxes/john@example.org/forward/",
         {"destinations": "x@gmail.com", "keep_copy": "on"},
@@ -130,6 +138,12 @@ POSTS = [
     ),
     ("aliases:enable", "/aliases/sales@example.org/enable/", {}, P_SCOPED),
     ("aliases:disable", "/aliases/sales@example.org/disable/", {}, P_SCOPED),
+    (
+        "aliases:bulk",
+        "/aliases/bulk/",
+        {"action": "disable", "source": "sales@example.org", "confirm": "1"},
+        P_SCOPED,
+    ),
     ("aliases:delete", "/aliases/sales@example.org/delete/", {}, P_SCOPED),
     (
         "accounts:create",

@@ -74,6 +74,13 @@ ROUTES = [
     ),
     Route("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", {}, scoped=True),
     Route(
+        "domains:mailbox_bulk",
+        "/domains/mailboxes/bulk/",
+        {"action": "disable", "address": "john@example.org", "confirm": "1"},
+        get=False,
+        scoped=False,  # the keys are in the POST: tests/panel/test_bulk_actions.py
+    ),
+    Route(
         "domains:mailbox_forward",
         "/domains/mailboxes/john@example.org/forward/",
         {"destinations": "x@gmail.com", "keep_copy": "on"},
@@ -141,6 +148,13 @@ ROUTES = [
     Route("aliases:enable_confirm", "/aliases/sales@example.org/enable/confirm/", scoped=True),
     Route("aliases:disable_confirm", "/aliases/sales@example.org/disable/confirm/", scoped=True),
     Route("aliases:delete", "/aliases/sales@example.org/delete/", {}, scoped=True),
+    Route(
+        "aliases:bulk",
+        "/aliases/bulk/",
+        {"action": "disable", "source": "sales@example.org", "confirm": "1"},
+        get=False,
+        scoped=False,  # the keys are in the POST: tests/panel/test_bulk_actions.py
+    ),
     Route("accounts:list", "/admins/", who="superuser"),
     Route(
         "accounts:create",
