@@ -26,7 +26,7 @@ from accounts.access import (
 from aliases import consequences
 from aliases import services as alias_services
 from aliases.forms import AliasEditForm
-from aliases.models import Alias
+from aliases.models import Alias, AliasKind, kind_q
 from domains import bulk_actions, services
 from domains.forms import (
     DomainCreateForm,
@@ -49,6 +49,7 @@ from domains.list_filters import (
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
 from mailadmin.addresses import display_domain
+from mailadmin.pagination import BOUND
 
 
 @staff_only
@@ -95,15 +96,36 @@ def domain_detail(request, domain):
         prefix="m",
     )
     mark_delivery(mailboxes)
+    # The mailboxes' own rows are bookkeeping, not routing choices: hidden unless ?self=1.
+    show_self = request.GET.get("self") == "1"
+    rows = Alias.objects.filter(domain_name=domain.domain)
+    self_count = None
+    if not show_self:
+        self_count = rows.self_rows().values("pk")[: BOUND + 1].count()
+        rows = rows.exclude(kind_q(AliasKind.SELF))
     aliases = paginate(
         request,
-        Alias.objects.filter(domain_name=domain.domain).with_mailbox_flag(),
+        rows.with_mailbox_flag(),
         search=["mail", "destination"],
         sorts=ALIAS_SORTS,
         default_sort="mail",
         prefix="a",
     )
-    context = {"domain": domain, "mailboxes": mailboxes, "aliases": aliases}
+    toggle = request.GET.copy()
+    toggle.pop("apage", None)
+    if show_self:
+        toggle.pop("self", None)
+    else:
+        toggle["self"] = "1"
+    context = {
+        "domain": domain,
+        "mailboxes": mailboxes,
+        "aliases": aliases,
+        "show_self": show_self,
+        "self_count": self_count,
+        "self_count_truncated": self_count is not None and self_count > BOUND,
+        "self_toggle": f"?{toggle.urlencode()}#aliases",
+    }
     return render(request, "domains/domain_detail.html", context)
 
 
