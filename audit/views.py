@@ -33,6 +33,7 @@ from audit.findings.store import run_and_save
 from audit.forms import AliasAuditForm, FindingsForm, HistoryForm, TraceForm
 from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
+from audit.route_diagram import route_svg
 from audit.scale import is_large
 from domains.list_filters import PAGE_SIZE
 from mailadmin.addresses import domain_of, normalize_address
@@ -301,6 +302,7 @@ def trace(request):
             recipients=recipients,
             expansion=expansion,
             show_expansion=not result.accepted and bool(expansion),
+            route_diagram=route_svg(result.address, steps, recipients),
         )
     return render(request, "audit/trace.html", context)
 

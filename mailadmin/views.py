@@ -29,6 +29,19 @@ class Tally:
     disabled: int
     estimated: bool = False
 
+    @property
+    def enabled(self) -> int:
+        return max(self.total - self.disabled, 0)
+
+    @property
+    def disabled_step(self) -> int:
+        """The disabled share in 5 % steps, for the bar's CSS class (the CSP forbids style=);
+        a non-zero share never rounds down to an empty bar."""
+        if self.total <= 0 or self.disabled <= 0:
+            return 0
+        step = round(20 * min(self.disabled, self.total) / self.total) * 5
+        return max(step, 5)
+
 
 def _tally(label: str, url_name: str, queryset, *, whole_table: bool) -> Tally:
     """Totals and disabled rows; a whole large table's total is the server's estimate."""
