@@ -15,6 +15,7 @@ from aliases import consequences, services
 from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
 from domains import bulk_actions
+from domains.bulk_views import bulk_page
 from domains.list_filters import ALIAS_SORTS, filter_domain, filter_state, paginate
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
@@ -61,27 +62,17 @@ def alias_list(request):
 @require_POST
 def alias_bulk(request):
     """The selected aliases enabled, disabled or deleted: a confirmation, then `confirm=1`."""
-    action = request.POST.get("action", "")
-    try:
-        keys = bulk_actions.selected(request.POST.getlist("source"), action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("aliases:list")
-    try:
-        rows = bulk_actions.resolve(aliases_for(request.user).with_mailbox_flag(), "mail", keys)
-    except bulk_actions.OutOfScope:
-        raise Http404("No such alias.") from None
-    errors = []
-    if request.POST.get("confirm") == "1":
-        try:
-            bulk_actions.apply_aliases(keys, action, actor=actor_for(request))
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, f"{len(keys)} aliases: {action} done.")
-            return redirect("aliases:list")
-    context = {"rows": rows, "action": action, "errors": errors}
-    return render(request, "aliases/alias_bulk.html", context)
+    return bulk_page(
+        request,
+        queryset=aliases_for(request.user).with_mailbox_flag(),
+        field="source",
+        column="mail",
+        apply=bulk_actions.apply_aliases,
+        list_url="aliases:list",
+        template="aliases/alias_bulk.html",
+        noun="alias",
+        nouns="aliases",
+    )
 
 
 @staff_only

@@ -7,7 +7,6 @@ validate and call the service (atomic + audited), then add a message and redirec
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +27,7 @@ from aliases import services as alias_services
 from aliases.forms import AliasEditForm
 from aliases.models import Alias, AliasKind, kind_q
 from domains import bulk_actions, services
+from domains.bulk_views import bulk_page
 from domains.forms import (
     DomainCreateForm,
     DomainDeleteForm,
@@ -216,27 +216,17 @@ def mailbox_list(request):
 @require_POST
 def mailbox_bulk(request):
     """The selected mailboxes enabled, disabled or deleted: a confirmation, then `confirm=1`."""
-    action = request.POST.get("action", "")
-    try:
-        keys = bulk_actions.selected(request.POST.getlist("address"), action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("domains:mailbox_list")
-    try:
-        rows = bulk_actions.resolve(mailboxes_for(request.user), "address", keys)
-    except bulk_actions.OutOfScope:
-        raise Http404("No such mailbox.") from None
-    errors = []
-    if request.POST.get("confirm") == "1":
-        try:
-            bulk_actions.apply_mailboxes(keys, action, actor=actor_for(request))
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, f"{len(keys)} mailboxes: {action} done.")
-            return redirect("domains:mailbox_list")
-    context = {"rows": rows, "action": action, "errors": errors}
-    return render(request, "domains/mailbox_bulk.html", context)
+    return bulk_page(
+        request,
+        queryset=mailboxes_for(request.user),
+        field="address",
+        column="address",
+        apply=bulk_actions.apply_mailboxes,
+        list_url="domains:mailbox_list",
+        template="domains/mailbox_bulk.html",
+        noun="mailbox",
+        nouns="mailboxes",
+    )
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -1,0 +1,48 @@
+"""The bulk-action page of a list (mailboxes, aliases): the selection, its confirmation, then
+`confirm=1` applies it through `domains.bulk_actions`. One flow for every list."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from accounts.access import actor_for
+from domains import bulk_actions
+
+
+def bulk_page(
+    request,
+    *,
+    queryset: QuerySet,
+    field: str,
+    column: str,
+    apply: Callable,
+    list_url: str,
+    template: str,
+    noun: str,
+    nouns: str,
+):
+    """`field`: the POSTed keys; `column`: where `queryset` holds them."""
+    action = request.POST.get("action", "")
+    try:
+        keys = bulk_actions.selected(request.POST.getlist(field), action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(list_url)
+    try:
+        rows = bulk_actions.resolve(queryset, column, keys)
+    except bulk_actions.OutOfScope:
+        raise Http404(f"No such {noun}.") from None
+    errors = []
+    if request.POST.get("confirm") == "1":
+        try:
+            apply(keys, action, actor=actor_for(request))
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"{len(keys)} {nouns}: {action} done.")
+            return redirect(list_url)
+    return render(request, template, {"rows": rows, "action": action, "errors": errors})
