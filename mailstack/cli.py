@@ -73,7 +73,8 @@ def _config_parser(subparsers) -> None:
 def _delimiter_option(parser) -> None:
     parser.add_argument(
         "--recipient-delimiter",
-        help="Postfix's recipient_delimiter ('' for none; default MAILADMIN_RECIPIENT_DELIMITER)",
+        help="Postfix's recipient_delimiter ('' for none; default MAILADMIN_RECIPIENT_DELIMITER;"
+        " write --recipient-delimiter=-+ for one that starts with -)",
     )
 
 
