@@ -346,8 +346,11 @@ class _Postfix:
         found = []
         for entry in live:
             if entry not in expected:
-                what = "a map the panel does not know" if ":" in entry else "an entry"
-                message = f"{what}: {entry} (the panel does not write it)."
+                if ":" in entry:
+                    message = f"a map the panel does not know: {entry} (the panel does not "
+                    message += "write it)."
+                else:
+                    message = f"{entry} is listed here; the panel does not write it."
                 found.append(Difference(severity, "postfix", spot, message))
         for entry in expected:
             if entry not in live:
