@@ -58,7 +58,9 @@ ROUTING_PARAMETERS = frozenset(
     }
 )
 SECRET_KEYS = frozenset({"password", "mysql_password"})
-_QUERY_KEY = re.compile(r"(^|[ _/])(query|where_clause|.*_field)$", re.IGNORECASE)
+# Keys whose values are SQL (Postfix's query, Courier's MYSQL_WHERE_CLAUSE and *_FIELD,
+# Dovecot's *query): compared with normalize_sql.
+SQL_KEY_ENDINGS = ("query", "where_clause", "_field")
 
 
 @dataclass(frozen=True)
@@ -134,17 +136,21 @@ def normalize_hosts(value: str) -> list[str]:
     return [re.sub(r":3306$", "", h.removeprefix("inet:")) for h in postfix_tokens(value)]
 
 
+def _name(key: str) -> str:
+    """The setting's own name in a flattened key (`mysql/password` → `password`)."""
+    return key.rsplit("/", 1)[-1].lower()
+
+
 def _same(key: str, live: str, expected: str) -> bool:
-    name = key.rsplit("/", 1)[-1].rsplit(" ", 1)[-1].lower()
-    if name == "hosts":
+    if _name(key) == "hosts":
         return normalize_hosts(live) == normalize_hosts(expected)
-    if _QUERY_KEY.search(key):
+    if _name(key).endswith(SQL_KEY_ENDINGS):
         return normalize_sql(live) == normalize_sql(expected)
     return postfix_tokens(live) == postfix_tokens(expected)
 
 
 def _secret(key: str) -> bool:
-    return key.rsplit("/", 1)[-1].rsplit(" ", 1)[-1].lower() in SECRET_KEYS
+    return _name(key) in SECRET_KEYS
 
 
 def _shown(value: str) -> str:
@@ -271,22 +277,20 @@ def compare_values(product, where, live: dict, expected: dict, severity) -> list
     found = []
     for key in sorted(expected.keys() | live.keys()):
         spot = f"{where}: {key}"
+        secret = _secret(key)
         if key not in live:
-            found.append(Difference(severity, product, spot, "not set; the panel sets it."))
+            message = "not set; the panel sets it."
         elif key not in expected:
-            if _secret(key):
-                message = "set here; the panel does not set it (value not shown)."
-            else:
-                message = f"set to {_shown(live[key])}; the panel does not set it."
-            found.append(Difference(severity, product, spot, message))
-        elif not _same(key, live[key], expected[key]):
-            if _secret(key):
-                message = "the password differs from the panel's (not shown)."
-                found.append(Difference(WARNING, product, spot, message))
-            else:
-                message = f"the live value is {_shown(live[key])}; the panel writes "
-                message += f"{_shown(expected[key])}."
-                found.append(Difference(severity, product, spot, message))
+            shown = "(value not shown)" if secret else f"to {_shown(live[key])}"
+            message = f"set {shown}; the panel does not set it."
+        elif _same(key, live[key], expected[key]):
+            continue
+        elif secret:
+            message = "the password differs from the panel's (not shown)."
+        else:
+            message = f"the live value is {_shown(live[key])}; the panel writes "
+            message += f"{_shown(expected[key])}."
+        found.append(Difference(WARNING if secret else severity, product, spot, message))
     return found
 
 

@@ -54,12 +54,13 @@ def mail(*args: str) -> str:
 
 
 def test_the_generated_configuration_exits_0(db, installed, tmp_path):
-    out = mail(*arguments(installed, tmp_path))
-    assert out.splitlines() == [
+    out = mail(*arguments(installed, tmp_path)).splitlines()
+    assert out[:2] == [
         "Live configuration: alias map style guide, recipient delimiter: +, Dovecot 2.3.",
         "The panel assumes: alias map style guide, recipient delimiter: +.",
-        "No differences.",
     ]
+    assert out[-1] == "No differences."
+    assert all(line.startswith("info: ") for line in out[2:-1])
 
 
 def test_a_changed_delimiter_exits_1_after_the_report(db, installed, tmp_path):
@@ -104,7 +105,7 @@ def test_json_lists_the_differences(db, installed, tmp_path):
     assert report["live"]["style"] == "guide"
     assert report["live"]["recipient_delimiter"] == "+"
     assert report["panel"] == {"style": "guide", "recipient_delimiter": "+"}
-    assert report["differences"] == [
+    assert [d for d in report["differences"] if d["severity"] != "info"] == [
         {
             "severity": "routing",
             "product": "postfix",
