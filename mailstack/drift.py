@@ -389,7 +389,10 @@ class _Postfix:
     def _style_queries(self, style: str) -> list[str]:
         target = replace(self.target, style=style)
         files = config.generate("postfix", target)
-        main = parse_postfix(files["main.cf.mailadmin"])
+        main = {}
+        for name, text in files.items():
+            if name.startswith("main.cf"):
+                main.update(parse_postfix(text))
         queries = []
         for entry in postfix_tokens(main.get("virtual_alias_maps", "")):
             path = _map_file(entry)
