@@ -425,15 +425,16 @@ class _Tracer:
                 found=True,
             )
         )
+        # `hosted` False: relay_domains, not virtual_mailbox_domains.
         if self.lookup(address, explain=True) is not None:
-            return 250, "2.1.5 Ok", True
+            return 250, "2.1.5 Ok", False
         if relay_recipient(self.t, address):
             if not backup_mx:
                 key = delivery_mailbox(self.t, address)
                 self.steps.append(
                     Step("mailbox", address, f"no alias, but mailbox {key} is enabled: accepted")
                 )
-            return 250, "2.1.5 Ok", True
+            return 250, "2.1.5 Ok", False
         named = self._named(address)
         self.steps.append(
             Step(
@@ -443,7 +444,7 @@ class _Tracer:
                 "550 user unknown at RCPT",
             )
         )
-        return 550, "5.1.1 User unknown in relay recipient table", True
+        return 550, "5.1.1 User unknown in relay recipient table", False
 
 
 def trace(

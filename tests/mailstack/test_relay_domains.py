@@ -77,6 +77,15 @@ def test_the_tracer_gives_postfix_s_rcpt_answers(relay):
     assert stack.smtp_rcpt("anyone@backup.test")[0] == 250
 
 
+def test_sendmail_bv_asks_the_relay_host_for_the_final_recipients_the_tracer_names(relay):
+    addresses = ["bob@relay.test", "bob+tag@relay.test", "info@relay.test", "anyone@backup.test"]
+    reports = relay.verify(addresses)
+    for address in addresses:
+        postfix = {(r.recipient, r.deliverable, r.text) for r in reports[address]}
+        mine = {(r.address, True, "smtp; 250 2.1.5 Ok") for r in tracer.trace(address).recipients}
+        assert postfix == mine, address
+
+
 def test_a_relay_domain_hands_real_mail_to_its_transport(relay, sink):
     stack = relay
     for address, subject in (
