@@ -2,9 +2,10 @@
 
 `routing.rules` asks a `Tables` five questions: the `aliases` row of a key (an address or
 `@domain`, enabled or not), whether a `domains` row is enabled, its transport and whether
-the panel marks it a backup MX (a relay domain, `domains.models.relay_nexthop`), and whether a
-`users` row is enabled (None: no such row). A `Tables` also says how Postfix forms the keys: whether it folds
-case, and its recipient delimiter (`routing.extensions`; default MAILADMIN_RECIPIENT_DELIMITER).
+the panel marks it a backup MX (a relay domain, `domains.models.relay_nexthop`), and
+whether a `users` row is enabled (None: no such row). A `Tables` also says how Postfix
+forms the keys: whether it folds case, and its recipient delimiter (`routing.extensions`;
+default MAILADMIN_RECIPIENT_DELIMITER).
 
 - `LazyTables`: one query per key asked, cached, as a single trace needs (`overrides` are
   enabled alias rows read before the database: a row not saved yet, or replacing the saved
