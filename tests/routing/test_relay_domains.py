@@ -100,3 +100,19 @@ def test_the_findings_do_not_report_relay_domain_rows_as_dead_ends(relay):
     services.update_domain("relay.test", actor=ACTOR, transport="virtual:")
     dead = {f.object_id for f in run_checks(style="guide").findings if f.kind == "dead-end"}
     assert {"fwd@example.org", "ghost@relay.test"} <= dead
+
+
+def test_the_alias_and_mailbox_pages_say_a_relay_domain_s_mail_is_handed_on(relay):
+    from aliases.consequences import lands
+    from domains.models import Mailbox
+
+    def where(address):
+        return lands(LazyTables(), address)
+
+    assert where("bob@relay.test").relay == "relayed to [10.0.0.5]:25 via smtp"
+    assert where("bob@relay.test").kind == rules.SELF  # its self-alias: accepted, relayed
+    assert where("nobody@relay.test").mailbox == ""  # 550 at RCPT
+    assert where("anyone@backup.test").mailbox == "anyone@backup.test"  # a backup MX
+    assert where("john@example.org").relay == ""
+    Mailbox.objects.filter(address="bob@relay.test").update(address="rob@relay.test")
+    assert where("rob@relay.test").mailbox == "rob@relay.test"  # relay_recipient_maps
