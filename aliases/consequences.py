@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass
 
 from aliases.models import Alias
-from domains.models import Mailbox
+from domains.models import Mailbox, relay_words
 from routing import rules
 from routing.sources import DeliveringAddress, sources_of
 from routing.styles import alias_style
@@ -29,6 +29,7 @@ class Lands:
     results: tuple[str, ...] = ()  # where that row sends it
     hosted: bool = True  # the domain is enabled: outside senders reach it
     mailbox: str = ""  # no row applies: the enabled `users` row that takes it; '' none (550)
+    relay: str = ""  # a relay domain: where its mail is handed ('relayed to … via smtp')
 
 
 def _tables(aliases: list[Alias] = (), mailboxes: list[Mailbox] = ()) -> LazyTables:
@@ -49,9 +50,14 @@ def lands(tables: LazyTables, address: str) -> Lands:
     found = rules.lookup(tables, address, alias_style())
     _, domain = rules.split_address(address)
     hosted = rules.hosted(tables, domain)
+    relayed = rules.relay(tables, domain)
+    words = relay_words(relayed) if relayed else ""
     if found.results is not None:
-        return Lands(address, found.kind, found.row.mail, tuple(found.results), hosted)
-    return Lands(address, hosted=hosted, mailbox=rules.delivery_mailbox(tables, address) or "")
+        return Lands(address, found.kind, found.row.mail, tuple(found.results), hosted, relay=words)
+    if relayed and rules.relay_recipient(tables, address):
+        return Lands(address, hosted=hosted, mailbox=address, relay=words)
+    mailbox = "" if relayed else rules.delivery_mailbox(tables, address) or ""
+    return Lands(address, hosted=hosted, mailbox=mailbox, relay=words)
 
 
 @dataclass(frozen=True)

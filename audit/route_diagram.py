@@ -16,6 +16,7 @@ MAX_CHARS = 70
 _OUTCOMES = {
     "delivered": ("#d1e7dd", "#198754", "delivered"),
     "forwarded": ("#cfe2ff", "#0d6efd", "forwarded"),
+    "relayed": ("#cfe2ff", "#0d6efd", "relayed"),
     "bounced": ("#f8d7da", "#dc3545", "bounced"),
     "rejected": ("#f8d7da", "#dc3545", "rejected"),
     "deferred": ("#fff3cd", "#b07d00", "deferred"),

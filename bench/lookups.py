@@ -72,6 +72,10 @@ def keys_for(cursor, count: int, rng: random.Random) -> dict[str, list[str]]:
         "mysql_alias.cf": addresses + at_sources,
         "mysql_alias_plain.cf": addresses + at_sources,
         "mysql_alias_domain.cf": [f"someone@{s[1:]}" for s in at_sources] + missing,
+        # Relay domains: transport_maps asks the address, then its domain.
+        "mysql_relay_domains.cf": domains + [f"missing{i}.example" for i in range(count // 4)],
+        "mysql_transport.cf": addresses + domains,
+        "mysql_relay_recipients.cf": addresses + [f"@{d}" for d in domains],
     }
 
 

@@ -1,6 +1,7 @@
 """The `domain` and `mailbox` nouns of `python manage.py mail` (a plug-in of the command).
 
-mail domain add|remove|enable|disable NAME, mail domain list [--json]
+mail domain add NAME [--transport T] [--backup-mx], remove|enable|disable NAME,
+mail domain list [--json]
 mail mailbox add|passwd ADDRESS --password-stdin, enable|disable|remove ADDRESS
 mail mailbox forward ADDRESS DEST[,DEST...] [--no-copy] | --off
 mail mailbox list [--domain D] [--json]
@@ -27,8 +28,18 @@ def add_arguments(subparsers) -> None:
         sub = domain.add_parser(verb)
         sub.add_argument("name")
         if verb == "add":
-            sub.add_argument("--transport", default="virtual:")
+            sub.add_argument(
+                "--transport",
+                default="virtual:",
+                help="'virtual:' (hosted here, the default) or where a relay domain's mail is "
+                "handed to, e.g. smtp:[10.0.0.5]:25",
+            )
             sub.add_argument("--disabled", action="store_true")
+            sub.add_argument(
+                "--backup-mx",
+                action="store_true",
+                help="a relay domain for which this server is a backup MX: accept any recipient",
+            )
         if verb == "remove":
             inbound = sub.add_mutually_exclusive_group()
             inbound.add_argument(
@@ -85,9 +96,15 @@ def handle(noun: str, options: dict, command) -> None:
 # --- domain ------------------------------------------------------------------------------
 def domain_add(o, command):
     domain = services.create_domain(
-        o["name"], actor=command.actor, transport=o["transport"], enabled=not o["disabled"]
+        o["name"],
+        actor=command.actor,
+        transport=o["transport"],
+        enabled=not o["disabled"],
+        backup_mx=o["backup_mx"],
     )
     command.ok(f"Domain {domain.domain} added.")
+    if domain.relay is not None:
+        command.ok(services.describe_transport(domain.transport, backup_mx=o["backup_mx"]))
 
 
 def domain_remove(o, command):

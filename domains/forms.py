@@ -55,13 +55,32 @@ def quota_for_form(stored: str) -> str:
     return quota.humanize(stored) if quota.is_courier_quota(stored) else stored
 
 
+TRANSPORT_HELP = (
+    "Where the domain's mail goes. 'virtual:' (the default): the domain is hosted here and "
+    "its mail is delivered to its mailboxes on this server. Any other Postfix transport, "
+    "such as 'smtp:[10.0.0.5]:25' or 'lmtp:unix:private/lmtp', makes it a relay domain: this "
+    "server accepts mail for the domain's enabled aliases and mailboxes (others get 550) and "
+    "hands it to that transport."
+)
+BACKUP_MX_HELP = (
+    "For a relay domain only: this server is a backup MX for the domain and accepts mail for "
+    "any recipient, holding it until the transport takes it, because it does not know the "
+    "domain's addresses."
+)
+
+
+def backup_mx_field() -> forms.BooleanField:
+    return forms.BooleanField(label="Backup MX", required=False, help_text=BACKUP_MX_HELP)
+
+
 class DomainCreateForm(ServiceForm):
     name = forms.CharField(
         label="Domain",
         max_length=255,
         help_text="International names are accepted and stored as punycode.",
     )
-    transport = forms.CharField(max_length=120, initial="virtual:")
+    transport = forms.CharField(max_length=120, initial="virtual:", help_text=TRANSPORT_HELP)
+    backup_mx = backup_mx_field()
     enabled = forms.BooleanField(required=False, initial=True)
     rfc2142_mailbox = forms.CharField(
         label="postmaster@ and abuse@ deliver to",
@@ -75,6 +94,7 @@ class DomainCreateForm(ServiceForm):
         "invalid": "name",
         "too_long": "name",
         "invalid_transport": "transport",
+        "backup_mx_hosted": "backup_mx",
         "no_mailbox": "rfc2142_mailbox",
     }
 
@@ -95,7 +115,11 @@ class DomainCreateForm(ServiceForm):
     def _create(self, actor: Actor) -> Domain:
         data = self.cleaned_data
         domain = services.create_domain(
-            data["name"], actor=actor, transport=data["transport"], enabled=data["enabled"]
+            data["name"],
+            actor=actor,
+            transport=data["transport"],
+            enabled=data["enabled"],
+            backup_mx=data["backup_mx"],
         )
         if data["rfc2142_mailbox"]:
             for local in ("postmaster", "abuse"):
@@ -106,12 +130,16 @@ class DomainCreateForm(ServiceForm):
 
 
 class DomainEditForm(ServiceForm):
-    transport = forms.CharField(max_length=120, help_text="Postfix transport, normally 'virtual:'.")
-    error_fields = {"invalid_transport": "transport"}
+    transport = forms.CharField(max_length=120, help_text=TRANSPORT_HELP)
+    backup_mx = backup_mx_field()
+    error_fields = {"invalid_transport": "transport", "backup_mx_hosted": "backup_mx"}
 
     def __init__(self, *args, domain: Domain, **kwargs):
         self.domain = domain
-        kwargs.setdefault("initial", {"transport": domain.transport})
+        initial = {"transport": domain.transport}
+        if services.is_backup_mx(domain):
+            initial["backup_mx"] = True
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
 
     def clean_transport(self) -> str:
@@ -123,6 +151,7 @@ class DomainEditForm(ServiceForm):
             self.domain.domain,
             actor=actor,
             transport=self.cleaned_data["transport"],
+            backup_mx=self.cleaned_data["backup_mx"],
         )
 
 

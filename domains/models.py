@@ -20,8 +20,32 @@ def domain_part(field: str) -> models.Expression:
     return Substr(models.F(field), StrIndex(models.F(field), models.Value("@")) + 1)
 
 
+HOSTED_TRANSPORT = "virtual:"  # the guide's default: the domain's mailboxes are on this server
+
+
+def relay_nexthop(transport: str) -> tuple[str, str] | None:
+    """The one hosted-or-relayed rule. None: a domain hosted here (`virtual:`,
+    virtual_mailbox_domains). Else a relay domain (relay_domains, transport_maps) and the
+    (service, nexthop) Postfix hands its mail to, e.g. ('smtp', '[10.0.0.5]:25'); an empty
+    service is Postfix's default transport, smtp."""
+    transport = (transport or "").strip()
+    if transport == HOSTED_TRANSPORT:
+        return None
+    service, _, nexthop = transport.partition(":")
+    return service or "smtp", nexthop
+
+
+def relay_words(relay: tuple[str, str]) -> str:
+    """'relayed to [10.0.0.5]:25 via smtp': where `relay_nexthop`'s result hands mail to."""
+    service, nexthop = relay
+    if not nexthop:
+        return f"relayed via {service} to the domain's own MX hosts"
+    return f"relayed to {nexthop} via {service}"
+
+
 class Domain(models.Model):
-    """A hosted domain: Postfix hosts it while `enabled = 1`."""
+    """A domain Postfix takes mail for while `enabled = 1`: hosted here when its transport is
+    `virtual:`, else relayed to its transport (`relay_nexthop`)."""
 
     pkid = models.BigAutoField(primary_key=True)
     domain = models.CharField(max_length=120, unique=True, db_default="")
@@ -34,6 +58,28 @@ class Domain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def relay(self) -> tuple[str, str] | None:
+        """(service, nexthop) of a relay domain; None when the domain is hosted here."""
+        return relay_nexthop(self.transport)
+
+
+class RelaySetting(models.Model):
+    """The panel's own settings of a relay domain (the guide's `domains` columns stay as they
+    are). `backup_mx`: this server is a backup MX for the domain and accepts mail for any
+    recipient, instead of only the domain's enabled aliases and mailboxes."""
+
+    domain = models.OneToOneField(
+        Domain, on_delete=models.CASCADE, primary_key=True, related_name="relay_setting"
+    )
+    backup_mx = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "mailadmin_relay_settings"
+
+    def __str__(self) -> str:
+        return str(self.domain_id)
 
 
 class Mailbox(models.Model):

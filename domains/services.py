@@ -20,7 +20,14 @@ from django.views.decorators.debug import sensitive_variables
 from aliases.models import Alias, split_destinations
 from aliases.services import alias_snapshot
 from audit.services import Actor, record
-from domains.models import PASSWORD_COLUMNS, Domain, Mailbox
+from domains.models import (
+    PASSWORD_COLUMNS,
+    Domain,
+    Mailbox,
+    RelaySetting,
+    relay_nexthop,
+    relay_words,
+)
 from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
@@ -128,27 +135,71 @@ def validate_transport(transport: str) -> str:
     return transport
 
 
+def is_backup_mx(domain: Domain) -> bool:
+    """Whether this server is a backup MX for the relay domain: it accepts any recipient."""
+    return RelaySetting.objects.filter(domain=domain, backup_mx=True).exists()
+
+
+def _check_backup_mx(transport: str, backup_mx: bool) -> None:
+    if backup_mx and relay_nexthop(transport) is None:
+        raise ValidationError(
+            "Only a relay domain can be a backup MX: give it the transport its mail is handed "
+            "to, such as 'smtp:[10.0.0.5]:25', instead of 'virtual:'.",
+            code="backup_mx_hosted",
+        )
+
+
+def _relay_fields(domain: Domain, backup_mx: bool) -> dict:
+    """The audit entry's extra fields of a relay domain (none for a hosted one)."""
+    return {} if domain.relay is None else {"backup_mx": backup_mx}
+
+
+def _write_backup_mx(domain: Domain, backup_mx: bool) -> None:
+    if backup_mx:
+        RelaySetting.objects.update_or_create(domain=domain, defaults={"backup_mx": True})
+    else:
+        RelaySetting.objects.filter(domain=domain).delete()
+
+
 @transaction.atomic
 def create_domain(
-    name: str, *, actor: Actor, transport: str = "virtual:", enabled: bool = True
+    name: str,
+    *,
+    actor: Actor,
+    transport: str = "virtual:",
+    enabled: bool = True,
+    backup_mx: bool = False,
 ) -> Domain:
+    """A domain hosted here (`virtual:`) or relayed to `transport`; `backup_mx`: a relay
+    domain accepting any recipient."""
     name = normalize_domain(name)
     transport = validate_transport(transport)
+    _check_backup_mx(transport, backup_mx)
     exists = ValidationError(f"Domain {name} already exists.", code="exists")
     if Domain.objects.filter(domain=name).exists():
         raise exists
     with unique_or(exists):
         domain = Domain.objects.create(domain=name, transport=transport, enabled=enabled)
-    record(actor, "create", "domain", name, domain=name, after=domain_snapshot(domain))
+    _write_backup_mx(domain, backup_mx)
+    after = {**domain_snapshot(domain), **_relay_fields(domain, backup_mx)}
+    record(actor, "create", "domain", name, domain=name, after=after)
     return domain
 
 
 @transaction.atomic
-def update_domain(name: str, *, actor: Actor, transport: str) -> Domain:
+def update_domain(
+    name: str, *, actor: Actor, transport: str, backup_mx: bool | None = None
+) -> Domain:
+    """Change the transport; `backup_mx` None keeps the setting (a hosted domain has none)."""
     domain = get_domain(name, for_update=True)
-    before = domain_snapshot(domain)
+    was_backup_mx = is_backup_mx(domain)
+    before = {**domain_snapshot(domain), **_relay_fields(domain, was_backup_mx)}
     domain.transport = validate_transport(transport)
+    if backup_mx is None:
+        backup_mx = was_backup_mx and domain.relay is not None
+    _check_backup_mx(domain.transport, backup_mx)
     domain.save(update_fields=["transport"])
+    _write_backup_mx(domain, backup_mx)
     record(
         actor,
         "update",
@@ -156,9 +207,22 @@ def update_domain(name: str, *, actor: Actor, transport: str) -> Domain:
         domain.domain,
         domain=domain.domain,
         before=before,
-        after=domain_snapshot(domain),
+        after={**domain_snapshot(domain), **_relay_fields(domain, backup_mx)},
     )
     return domain
+
+
+def describe_transport(transport: str, *, backup_mx: bool = False) -> str:
+    """Where a domain's mail goes, in words (the domain form, `mail domain show`)."""
+    relay = relay_nexthop(transport)
+    if relay is None:
+        return "Hosted here: mail is delivered to the domain's mailboxes on this server."
+    who = (
+        "any recipient is accepted (backup MX)"
+        if backup_mx
+        else "only its enabled aliases and mailboxes are accepted, others get 550"
+    )
+    return f"Relay domain: mail is {relay_words(relay)}; {who}."
 
 
 def _inbound_note(rows: list[Alias], verb: str) -> str:

@@ -217,6 +217,8 @@ def grant_statements(target: Target) -> str:
             f"GRANT SELECT ON {db}.`domains` TO {account};",
             f"GRANT SELECT ON {db}.`aliases` TO {account};",
             f"GRANT SELECT ({', '.join(USER_COLUMNS)}) ON {db}.`users` TO {account};",
+            # relay_recipient_maps: which relay domains are a backup MX (any recipient).
+            f"GRANT SELECT (domain_id, backup_mx) ON {db}.`mailadmin_relay_settings` TO {account};",
         ]
     return "\n".join(lines)
 
@@ -256,13 +258,14 @@ def context(target: Target) -> dict:
 
 POSTFIX_MAPS = ("mysql_domains.cf", "mysql_mailbox.cf", "mysql_uid.cf", "mysql_gid.cf")
 POSTFIX_ALIAS_MAPS = ("mysql_alias.cf", "mysql_alias_plain.cf", "mysql_alias_domain.cf")
+POSTFIX_RELAY_MAPS = ("mysql_relay_domains.cf", "mysql_relay_recipients.cf", "mysql_transport.cf")
 
 
 def generate(product: str, target: Target) -> dict[str, str]:
     """{file name: content} for one of PRODUCTS."""
     ctx = context(target)
     if product == "postfix":
-        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS
+        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS + POSTFIX_RELAY_MAPS
         files = {name: render(f"postfix/{name}", ctx) for name in names}
         files["main.cf.mailadmin"] = render("postfix/main.cf", ctx)
         return files
@@ -327,6 +330,14 @@ def readme_section() -> str:
             "the findings and the self-service page assume the same (docs/ROUTING.md)."
         ),
         *para(
+            "**Relay domains.** A domain whose transport is `virtual:` (the default) is hosted "
+            "here; any other transport (`smtp:[10.0.0.5]:25`, `lmtp:unix:private/lmtp`) makes it "
+            "a relay domain: Postfix accepts its mail (`relay_domains`) for the domain's enabled "
+            "aliases and mailboxes (`relay_recipient_maps`; unknown recipients get 550 at RCPT), "
+            "or for any recipient when the domain is marked a backup MX (`mail domain add "
+            "--backup-mx`, the domain form), and hands it to that transport (`transport_maps`)."
+        ),
+        *para(
             "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "
             "address, step by step, and what happens to each final recipient; it states the alias "
             "map style and the recipient delimiter it assumes. The `mailstack` test layer checks "
@@ -361,7 +372,7 @@ def readme_section() -> str:
             {
                 k: v
                 for k, v in generate("postfix", guide).items()
-                if k in POSTFIX_MAPS + ("mysql_alias.cf", "main.cf.mailadmin")
+                if k in POSTFIX_MAPS + POSTFIX_RELAY_MAPS + ("mysql_alias.cf", "main.cf.mailadmin")
             },
         ),
         (

@@ -11,7 +11,11 @@ layer), the rules of `routing` (docs/ARCHITECTURE.md), explaining each step:
    `@domain`; a result `@target` keeps the local part; results are expanded again until an
    address has no alias or expands into itself (a self-alias). An alias loop makes
    Postfix refuse the message with a temporary error (4.6.0) after 1000 rounds.
-3. Each final recipient: a hosted domain goes to the virtual delivery agent, which
+   A relay domain (transport not `virtual:`, `domains.models.relay_nexthop`) is accepted
+   (relay_domains) for an address an enabled alias or mailbox names, or any address when
+   the panel marks the domain a backup MX (relay_recipient_maps), else 550.
+3. Each final recipient: a relay domain's is handed to its transport (transport_maps:
+   "relayed to [10.0.0.5]:25 via smtp"); a hosted domain goes to the virtual delivery agent, which
    delivers to `virtual_mailbox_base/maildir` of an enabled mailbox or bounces the mail
    (accepted, then bounced); any other domain is sent out by SMTP (forwarded outside).
 
@@ -27,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 
+from domains.models import relay_words
 from mailadmin.addresses import check_recipient_delimiter
 from routing import extensions
 from routing.rules import (
@@ -42,6 +47,7 @@ from routing.rules import (
     OUTCOMES,
     RECURSION_LIMIT,
     REJECTED,
+    RELAYED,
     SELF,
     Lookup,
     deliver,
@@ -50,6 +56,8 @@ from routing.rules import (
     hosted,
     lookup,
     mailbox_keys,
+    relay,
+    relay_recipient,
     split_address,
 )
 from routing.styles import STYLES, alias_style
@@ -66,6 +74,7 @@ __all__ = [
     "OUTCOMES",
     "RECURSION_LIMIT",
     "REJECTED",
+    "RELAYED",
     "Recipient",
     "Step",
     "Trace",
@@ -314,6 +323,19 @@ class _Tracer:
                 Step("outside", address, f"{domain} {why}: Postfix sends {address} out by SMTP")
             )
             return Recipient(address, FORWARDED, f"forwarded outside: {domain} {why}")
+        if outcome == RELAYED:
+            words = relay_words(relay(self.t, domain))
+            transport = self.t.domain_transport(domain)
+            self.steps.append(
+                Step(
+                    "relay",
+                    address,
+                    f"{domain} is a relay domain (transport {transport}): {address} is {words}",
+                    found=True,
+                    result=[transport],
+                )
+            )
+            return Recipient(address, RELAYED, words)
         if outcome == BOUNCED:
             # virtual(8) tries @domain too: a users row '@domain' would have caught it.
             why = self._mailbox_why(address)
@@ -365,6 +387,9 @@ class _Tracer:
                 Step("domain", address, f"{why}: outside clients get 454 relay access denied")
             )
             return 454, "4.7.1 Relay access denied", False
+        relayed = relay(self.t, domain)
+        if relayed is not None:
+            return self._relay_rcpt(address, domain)
         self.steps.append(Step("domain", address, f"{domain} is hosted (enabled)", found=True))
         if self.lookup(address, explain=True) is not None:
             return 250, "2.1.5 Ok", True
@@ -382,6 +407,44 @@ class _Tracer:
         )
         self.steps.append(Step("mailbox", address, f"{why}: 550 user unknown at RCPT"))
         return 550, "5.1.1 User unknown in virtual mailbox table", True
+
+    def _relay_rcpt(self, address: str, domain: str) -> tuple[int, str, bool]:
+        """RCPT for a relay domain: virtual_alias_maps, then relay_recipient_maps."""
+        backup_mx = self.t.backup_mx(domain)
+        who = (
+            "a backup MX: any recipient is accepted"
+            if backup_mx
+            else "only its enabled aliases and mailboxes are accepted"
+        )
+        transport = self.t.domain_transport(domain)
+        self.steps.append(
+            Step(
+                "domain",
+                address,
+                f"{domain} is a relay domain (enabled, transport {transport}): {who}",
+                found=True,
+            )
+        )
+        # `hosted` False: relay_domains, not virtual_mailbox_domains.
+        if self.lookup(address, explain=True) is not None:
+            return 250, "2.1.5 Ok", False
+        if relay_recipient(self.t, address):
+            if not backup_mx:
+                key = delivery_mailbox(self.t, address)
+                self.steps.append(
+                    Step("mailbox", address, f"no alias, but mailbox {key} is enabled: accepted")
+                )
+            return 250, "2.1.5 Ok", False
+        named = self._named(address)
+        self.steps.append(
+            Step(
+                "mailbox",
+                address,
+                f"no enabled alias or mailbox {named} in relay domain {domain}: "
+                "550 user unknown at RCPT",
+            )
+        )
+        return 550, "5.1.1 User unknown in relay recipient table", False
 
 
 def trace(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aliases.models import is_domain_source, is_domain_target, split_destinations
+from domains.models import relay_nexthop
 from routing.extensions import add_extension, split_extension
 from routing.styles import GUIDE, NO_BACKSCATTER
 
@@ -44,10 +45,11 @@ DOMAIN_ALIAS = "domain-alias"  # the '@domain' row '@alias → @target', keeping
 # Outcomes of a final recipient.
 DELIVERED = "delivered"  # to a maildir, by the virtual delivery agent
 FORWARDED = "forwarded"  # out by SMTP: the domain is not hosted (or disabled) here
+RELAYED = "relayed"  # handed to a relay domain's transport (transport_maps)
 BOUNCED = "bounced"  # accepted, then bounced: no enabled mailbox
 REJECTED = "rejected"  # refused at RCPT (550 user unknown, 454 relay access denied)
 DEFERRED = "deferred"  # accepted at RCPT, then refused with 4.6.0 (alias loop or too many)
-OUTCOMES = (DELIVERED, FORWARDED, BOUNCED, REJECTED, DEFERRED)
+OUTCOMES = (DELIVERED, FORWARDED, RELAYED, BOUNCED, REJECTED, DEFERRED)
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -67,8 +69,25 @@ def enabled_alias(tables: Tables, mail: str) -> AliasRow | None:
 
 
 def hosted(tables: Tables, name: str) -> bool:
-    """virtual_mailbox_domains: the `domains` row is enabled."""
+    """Postfix takes the domain's mail: its `domains` row is enabled (virtual_mailbox_domains
+    for a `virtual:` transport, relay_domains for any other)."""
     return bool(tables.domain_enabled(name))
+
+
+def relay(tables: Tables, name: str) -> tuple[str, str] | None:
+    """(service, nexthop) an enabled relay domain's mail is handed to; None for a domain
+    hosted here, disabled or unknown."""
+    return relay_nexthop(tables.domain_transport(name)) if hosted(tables, name) else None
+
+
+def relay_recipient(tables: Tables, address: str) -> bool:
+    """relay_recipient_maps: an address of a relay domain with an enabled `users` row (of
+    the address, or of it without its extension), or any address of a backup MX domain.
+    (Enabled alias rows are accepted before, by virtual_alias_maps.)"""
+    _, domain = split_address(address)
+    return tables.backup_mx(domain) or any(
+        tables.mailbox_enabled(key) for key in mailbox_keys(tables, address)
+    )
 
 
 def results_of(tables: Tables, address: str, row: AliasRow) -> list[str]:
@@ -282,13 +301,15 @@ def mailbox_state(tables: Tables, address: str) -> bool | None:
 
 def deliver(tables: Tables, address: str) -> tuple[str, str | None]:
     """(outcome, users row) for a final recipient: DELIVERED with the `users` row that takes
-    it, FORWARDED out by SMTP (domain not hosted), or BOUNCED (no enabled mailbox, or an
-    unqualified address)."""
+    it, RELAYED to a relay domain's transport, FORWARDED out by SMTP (domain not hosted), or
+    BOUNCED (no enabled mailbox, or an unqualified address)."""
     _, domain = split_address(address)
     if not domain:
         return BOUNCED, None
     if not hosted(tables, domain):
         return FORWARDED, None
+    if relay(tables, domain) is not None:
+        return RELAYED, None
     mailbox = delivery_mailbox(tables, address)
     return (DELIVERED, mailbox) if mailbox else (BOUNCED, None)
 

@@ -1,9 +1,11 @@
 """The reads of the guide's tables that Postfix's lookups make, in two implementations.
 
-`routing.rules` asks a `Tables` three questions: the `aliases` row of a key (an address or
-`@domain`, enabled or not), whether a `domains` row is enabled, and whether a `users` row is
-enabled (None: no such row). A `Tables` also says how Postfix forms the keys: whether it folds
-case, and its recipient delimiter (`routing.extensions`; default MAILADMIN_RECIPIENT_DELIMITER).
+`routing.rules` asks a `Tables` five questions: the `aliases` row of a key (an address or
+`@domain`, enabled or not), whether a `domains` row is enabled, its transport and whether
+the panel marks it a backup MX (a relay domain, `domains.models.relay_nexthop`), and
+whether a `users` row is enabled (None: no such row). A `Tables` also says how Postfix
+forms the keys: whether it folds case, and its recipient delimiter (`routing.extensions`;
+default MAILADMIN_RECIPIENT_DELIMITER).
 
 - `LazyTables`: one query per key asked, cached, as a single trace needs (`overrides` are
   enabled alias rows read before the database: a row not saved yet, or replacing the saved
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from aliases.models import DOMAIN_SOURCE, Alias, split_destinations
-from domains.models import Domain, Mailbox
+from domains.models import HOSTED_TRANSPORT, Domain, Mailbox, RelaySetting
 from mailadmin.addresses import domain_of
 from routing.extensions import recipient_delimiter, split_extension
 
@@ -61,6 +63,12 @@ class Tables(Protocol):
     def domain_enabled(self, name: str) -> bool | None:
         """Whether the `domains` row `name` is enabled; None: there is no such row."""
 
+    def domain_transport(self, name: str) -> str:
+        """The transport of the enabled `domains` row `name` ('virtual:' when none)."""
+
+    def backup_mx(self, name: str) -> bool:
+        """Whether the panel marks the domain `name` a backup MX (any recipient accepted)."""
+
     def mailbox_enabled(self, address: str) -> bool | None:
         """Whether the `users` row `address` is enabled; None: there is no such row."""
 
@@ -79,6 +87,7 @@ class LazyTables:
             mail = mail.strip().lower()
             self.aliases[mail] = Alias(mail=mail, destination=destination, enabled=True)
         self.domains: dict[str, Domain | None] = {}
+        self.backup_mx_domains: dict[str, bool] = {}
         self.mailboxes: dict[str, Mailbox | None] = {}
 
     def read_instead(
@@ -106,6 +115,17 @@ class LazyTables:
         domain = self.domain(name)
         return None if domain is None else bool(domain.enabled)
 
+    def domain_transport(self, name: str) -> str:
+        domain = self.domain(name)
+        return domain.transport if domain is not None and domain.enabled else HOSTED_TRANSPORT
+
+    def backup_mx(self, name: str) -> bool:
+        if name not in self.backup_mx_domains:
+            self.backup_mx_domains[name] = RelaySetting.objects.filter(
+                domain__domain=name, backup_mx=True
+            ).exists()
+        return self.backup_mx_domains[name]
+
     def mailbox(self, address: str) -> Mailbox | None:
         if address not in self.mailboxes:
             self.mailboxes[address] = Mailbox.objects.filter(address=address).first()
@@ -131,6 +151,8 @@ class PreloadedTables:
     known_aliases: set[str] = field(default_factory=set)
     mailboxes: dict[str, bool] = field(default_factory=dict)  # mailboxes the routes reach
     delimiter: str = field(default_factory=recipient_delimiter)
+    transports: dict[str, str] = field(default_factory=dict)  # enabled relay domains' transport
+    backup_mx_domains: set[str] = field(default_factory=set)
 
     fold_case = False
 
@@ -146,6 +168,12 @@ class PreloadedTables:
     def domain_enabled(self, name: str) -> bool | None:
         return self.domains.get(name)
 
+    def domain_transport(self, name: str) -> str:
+        return self.transports.get(name, HOSTED_TRANSPORT)
+
+    def backup_mx(self, name: str) -> bool:
+        return name in self.backup_mx_domains
+
     def mailbox_enabled(self, address: str) -> bool | None:
         return self.mailboxes.get(address)
 
@@ -155,16 +183,24 @@ class PreloadedTables:
 
     @classmethod
     def load(cls, delimiter: str | None = None) -> "PreloadedTables":
-        """Four queries: domains, '@domain' rows, address rows (twice, streamed), mailboxes.
+        """Five queries: domains, backup MX settings, '@domain' rows, address rows (twice,
+        streamed), mailboxes.
         `delimiter`: the recipient delimiter assumed (default MAILADMIN_RECIPIENT_DELIMITER)."""
         from routing.rules import rewrites
 
-        domains = {
-            name: bool(enabled)
-            for name, enabled in Domain.objects.order_by()
-            .values_list("domain", "enabled")
+        domains: dict[str, bool] = {}
+        transports: dict[str, str] = {}
+        for name, enabled, transport in (
+            Domain.objects.order_by()
+            .values_list("domain", "enabled", "transport")
             .iterator(STREAM_CHUNK)
-        }
+        ):
+            domains[name] = bool(enabled)
+            if enabled and transport != HOSTED_TRANSPORT:
+                transports[name] = transport
+        backup_mx_domains = set(
+            RelaySetting.objects.filter(backup_mx=True).values_list("domain__domain", flat=True)
+        )
         domain_rows = {
             mail[1:]: split_destinations(destination)
             for mail, destination in Alias.objects.filter(DOMAIN_ROW, enabled=True)
@@ -173,7 +209,14 @@ class PreloadedTables:
             .iterator(STREAM_CHUNK)
         }
         delimiter = recipient_delimiter() if delimiter is None else delimiter
-        tables = cls(domains=domains, domain_rows=domain_rows, forwards={}, delimiter=delimiter)
+        tables = cls(
+            domains=domains,
+            domain_rows=domain_rows,
+            forwards={},
+            delimiter=delimiter,
+            transports=transports,
+            backup_mx_domains=backup_mx_domains,
+        )
         wanted: set[str] = set()
         rows = (
             Alias.objects.filter(enabled=True)

@@ -50,6 +50,7 @@ from routing.rules import (
     follow,
     hosted,
     mailbox_state,
+    relay,
 )
 from routing.styles import GUIDE, alias_style
 from routing.tables import DOMAIN_ROW, STREAM_CHUNK, PreloadedTables
@@ -154,6 +155,8 @@ def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, s
             return None  # rewritten to a domain hosted elsewhere
         if not state:
             return WARNING, f"{address} is in disabled domain {name}: Postfix relays it out"
+        if relay(routes, name) is not None:
+            return None  # a relay domain's mail is handed to its transport
         if address != source:
             if found.kind in (ALIAS, SELF):
                 return None  # its own row, checked on its own
@@ -221,8 +224,8 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
         .values_list("mail", "state")
         .iterator(STREAM_CHUNK)
     ):
-        if state:
-            continue
+        if state or relay(ctx.routes, domain_of(mail)) is not None:
+            continue  # a relay domain's self row: its mail is relayed, not delivered here
         if state is None:
             message = f"{mail} → itself, but there is no mailbox {mail}: the mail bounces."
             findings.append(_alias_finding("dead-end", ERROR, mail, message))

@@ -243,3 +243,14 @@ def test_alias_bad_input_exits_1(example):
 def test_lists_print_nothing_but_headers_free_output_when_empty(db):
     assert mail("domain", "list") == ""
     assert json.loads(mail("alias", "list", "--json")) == []
+
+
+def test_domain_add_takes_a_relay_transport_and_backup_mx(db):
+    from domains.models import RelaySetting
+
+    out = mail("domain", "add", "relay.test", "--transport", "smtp:[10.0.0.5]:25", "--backup-mx")
+    assert "Domain relay.test added." in out
+    assert "relayed to [10.0.0.5]:25 via smtp; any recipient is accepted" in out
+    assert RelaySetting.objects.get(domain__domain="relay.test").backup_mx
+    fails("domain", "add", "hosted.test", "--backup-mx", match="Only a relay domain")
+    assert not Domain.objects.filter(domain="hosted.test").exists()

@@ -101,3 +101,42 @@ def test_removing_a_domain_is_all_or_nothing(db, actor, monkeypatch):
     assert Mailbox.objects.count() == 1
     assert Alias.objects.count() == 1
     assert Domain.objects.count() == 1
+
+
+def test_a_relay_domain_can_be_a_backup_mx_and_the_audit_says_so(db, actor):
+    from domains.models import RelaySetting
+
+    domain = services.create_domain(
+        "relay.test", actor=actor, transport="smtp:[10.0.0.5]:25", backup_mx=True
+    )
+    assert services.is_backup_mx(domain)
+    assert AuditEntry.objects.get().after["backup_mx"] is True
+    services.update_domain("relay.test", actor=actor, transport="smtp:[10.0.0.6]:25")
+    assert services.is_backup_mx(domain)  # None keeps the setting
+    services.update_domain("relay.test", actor=actor, transport="virtual:")
+    assert not RelaySetting.objects.exists()  # a hosted domain is no backup MX
+    entry = AuditEntry.objects.filter(action="update").order_by("pk").last()
+    assert entry.before["backup_mx"] is True and "backup_mx" not in entry.after
+
+
+def test_a_hosted_domain_cannot_be_a_backup_mx(db, actor):
+    with pytest.raises(ValidationError) as error:
+        services.create_domain("example.org", actor=actor, backup_mx=True)
+    assert error.value.error_list[0].code == "backup_mx_hosted"
+    assert not Domain.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_removing_a_relay_domain_removes_its_setting(db, actor):
+    from domains.models import RelaySetting
+
+    services.create_domain("relay.test", actor=actor, transport="smtp:[10.0.0.5]", backup_mx=True)
+    services.remove_domain("relay.test", actor=actor)
+    assert not RelaySetting.objects.exists()
+
+
+def test_the_transport_in_words():
+    assert services.describe_transport("virtual:").startswith("Hosted here")
+    assert services.describe_transport("smtp:[10.0.0.5]:25", backup_mx=True) == (
+        "Relay domain: mail is relayed to [10.0.0.5]:25 via smtp; any recipient is accepted "
+        "(backup MX)."
+    )

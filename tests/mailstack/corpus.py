@@ -32,6 +32,9 @@ def mail(*args: str, password: str | None = None) -> None:
         call_command("mail", *args, stdout=io.StringIO())
 
 
+RELAY_TRANSPORT = "discard:relayed-to-the-relay-host"
+
+
 def build() -> None:
     load_guide_example(ACTOR)
 
@@ -57,6 +60,14 @@ def build() -> None:
     mail("alias", "add", "selfcopy@corp.test", "selfcopy@corp.test,alice@corp.test")
     # carol keeps a copy and forwards one outside (her own row, replaced).
     mail("alias", "add", "carol@corp.test", "carol@corp.test,carol@example.net", "--replace")
+
+    # relay.test: a relay domain (its mail is handed to the discard transport, as outside
+    # mail is) with a mailbox and an alias; backup.test: a backup MX, any recipient.
+    mail("domain", "add", "relay.test", "--transport", RELAY_TRANSPORT)
+    mail("mailbox", "add", "rita@relay.test", "--password-stdin", password=PASSWORD)
+    mail("alias", "add", "desk@relay.test", "rita@relay.test")
+    mail("alias", "add", "torelay@corp.test", "rita@relay.test,nobody@relay.test")
+    mail("domain", "add", "backup.test", "--transport", RELAY_TRANSPORT, "--backup-mx")
 
     # catch.test: a catch-all next to mailboxes (through the services).
     domains.create_domain("catch.test", actor=ACTOR)
@@ -91,6 +102,12 @@ def build() -> None:
 
 # Every address is traced and checked against Postfix, in both alias map styles.
 ADDRESSES = [
+    # relay domains
+    "rita@relay.test",
+    "desk@relay.test",
+    "nobody@relay.test",
+    "torelay@corp.test",
+    "anyone@backup.test",
     # The guide's walk-through and data.
     "john@whopper.nu",
     "postmaster@whopper.nu",

@@ -124,10 +124,12 @@ def test_the_dovecot_version_is_read_from_dovecot_version(output, version):
 def test_the_grants_are_select_only_and_leave_out_the_clear_column():
     sql = config.generate("grants", TARGET)["grants.sql"]
     grants = [line for line in sql.splitlines() if line.startswith("GRANT")]
-    assert len(grants) == 6  # three tables, two client hosts
+    assert len(grants) == 8  # three tables and the backup MX settings, two client hosts
     assert all(line.startswith("GRANT SELECT ") for line in grants)
     users = next(line for line in grants if "`users`" in line)
     assert "crypt" in users and "clear" not in users
+    relay = next(line for line in grants if "`mailadmin_relay_settings`" in line)
+    assert relay.startswith("GRANT SELECT (domain_id, backup_mx) ON")
     assert "CREATE USER IF NOT EXISTS 'mailserver'@'127.0.0.1' IDENTIFIED BY 's3cret-Pw';" in sql
     assert "'mailserver'@'localhost'" in sql
 
