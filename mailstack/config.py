@@ -259,15 +259,17 @@ def context(target: Target) -> dict:
 POSTFIX_MAPS = ("mysql_domains.cf", "mysql_mailbox.cf", "mysql_uid.cf", "mysql_gid.cf")
 POSTFIX_ALIAS_MAPS = ("mysql_alias.cf", "mysql_alias_plain.cf", "mysql_alias_domain.cf")
 POSTFIX_RELAY_MAPS = ("mysql_relay_domains.cf", "mysql_relay_recipients.cf", "mysql_transport.cf")
+POSTFIX_SENDER_MAPS = ("mysql_sender_login.cf",)
 
 
 def generate(product: str, target: Target) -> dict[str, str]:
     """{file name: content} for one of PRODUCTS."""
     ctx = context(target)
     if product == "postfix":
-        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS + POSTFIX_RELAY_MAPS
+        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS + POSTFIX_RELAY_MAPS + POSTFIX_SENDER_MAPS
         files = {name: render(f"postfix/{name}", ctx) for name in names}
         files["main.cf.mailadmin"] = render("postfix/main.cf", ctx)
+        files["master.cf.mailadmin"] = render("postfix/master.cf", ctx)
         return files
     if product == "courier":
         return {"authmysqlrc": render("courier/authmysqlrc", ctx)}
@@ -372,7 +374,11 @@ def readme_section() -> str:
             {
                 k: v
                 for k, v in generate("postfix", guide).items()
-                if k in POSTFIX_MAPS + POSTFIX_RELAY_MAPS + ("mysql_alias.cf", "main.cf.mailadmin")
+                if k
+                in POSTFIX_MAPS
+                + POSTFIX_RELAY_MAPS
+                + POSTFIX_SENDER_MAPS
+                + ("mysql_alias.cf", "main.cf.mailadmin", "master.cf.mailadmin")
             },
         ),
         (
