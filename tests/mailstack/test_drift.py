@@ -202,7 +202,7 @@ def test_a_different_password_is_a_warning_and_never_printed(tmp_path, postconf)
     for secret in (SECRET, "0ther-Pw", "Panel-Pw"):
         assert secret not in text
     assert not report.changes_routing
-    assert sum("password differs" in line for line in lines(report)) == 8 + 2  # maps, files
+    assert sum("password differs" in line for line in lines(report)) == 9 + 2  # maps, files
 
 
 def test_missing_files_are_reported(tmp_path, postconf):
