@@ -39,6 +39,7 @@ from domains.list_filters import PAGE_SIZE
 from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.csvsafe import csv_lines
 from mailadmin.pagination import BOUND, BoundedPaginator
+from mailstack.sender_report import report as sender_report
 from mailstack.tracer import trace as run_trace
 
 FINDINGS_PAGE_SIZE = 100
@@ -279,6 +280,24 @@ class _Hidden:
         self.text = "in a domain you do not administer"
 
 
+def _redacted_senders(found, allowed: set[str] | None):
+    """A domain admin sees the mailboxes and addresses of its own domains only."""
+    if allowed is None:
+        return found.owners, found.sends_as
+
+    def visible(grants):
+        shown, hidden = [], set()
+        for grant in grants:
+            if domain_of(grant.address) in allowed:
+                shown.append(grant)
+            elif domain_of(grant.address) not in hidden:
+                hidden.add(domain_of(grant.address))
+                shown.append(None)
+        return shown
+
+    return visible(found.owners), visible(found.sends_as)
+
+
 @require_GET
 @staff_only
 def trace(request):
@@ -296,6 +315,8 @@ def trace(request):
             require_domain(request.user, domain_of(address), names=allowed)
         result = run_trace(address)
         steps, recipients, expansion = _redacted(result, allowed)
+        sending = sender_report(address)
+        owners, sends_as = _redacted_senders(sending, allowed)
         context.update(
             result=result,
             steps=steps,
@@ -303,6 +324,9 @@ def trace(request):
             expansion=expansion,
             show_expansion=not result.accepted and bool(expansion),
             route_diagram=route_svg(result.address, steps, recipients),
+            sending=sending,
+            sender_owners=owners,
+            sends_as=sends_as,
         )
     return render(request, "audit/trace.html", context)
 

@@ -5,6 +5,8 @@ mail config readme            # the README's "Connect your mail server" section
 mail config diff [--postfix-dir D] [--courier-dir D] [--dovecot-dir D] [--json]
                               # the live servers' settings against the generated ones
 mail trace ADDRESS [--style S] [--recipient-delimiter D] [--json]
+mail trace --senders ADDRESS [--recipient-delimiter D] [--json]
+                              # who may send as ADDRESS, and as what a mailbox may send
 """
 
 import json
@@ -14,7 +16,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
-from mailstack import config, drift, tracer
+from mailstack import config, drift, sender_report, tracer
 
 NOUNS = ("config", "trace")
 
@@ -146,6 +148,11 @@ def _trace_parser(subparsers) -> None:
         help="alias map style to assume (default MAILADMIN_ALIAS_STYLE or guide)",
     )
     _delimiter_option(parser)
+    parser.add_argument(
+        "--senders",
+        action="store_true",
+        help="who may send as ADDRESS (submission service), and as which addresses a mailbox may",
+    )
     parser.add_argument("--json", action="store_true")
 
 
@@ -153,6 +160,13 @@ def _trace(options: dict, command) -> None:
     address = options["address"].strip()
     if "@" not in address or address.startswith("@"):
         raise ValidationError(f"{address!r} is not a mail address (local@domain).")
+    if options["senders"]:
+        found = sender_report.report(address, delimiter=options["recipient_delimiter"])
+        if options["json"]:
+            command.stdout.write(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            command.stdout.write(sender_report.render_text(found))
+        return
     result = tracer.trace(address, style=options["style"], delimiter=options["recipient_delimiter"])
     if options["json"]:
         command.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))

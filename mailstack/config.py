@@ -259,15 +259,17 @@ def context(target: Target) -> dict:
 POSTFIX_MAPS = ("mysql_domains.cf", "mysql_mailbox.cf", "mysql_uid.cf", "mysql_gid.cf")
 POSTFIX_ALIAS_MAPS = ("mysql_alias.cf", "mysql_alias_plain.cf", "mysql_alias_domain.cf")
 POSTFIX_RELAY_MAPS = ("mysql_relay_domains.cf", "mysql_relay_recipients.cf", "mysql_transport.cf")
+POSTFIX_SENDER_MAPS = ("mysql_sender_login.cf",)
 
 
 def generate(product: str, target: Target) -> dict[str, str]:
     """{file name: content} for one of PRODUCTS."""
     ctx = context(target)
     if product == "postfix":
-        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS + POSTFIX_RELAY_MAPS
+        names = POSTFIX_MAPS + POSTFIX_ALIAS_MAPS + POSTFIX_RELAY_MAPS + POSTFIX_SENDER_MAPS
         files = {name: render(f"postfix/{name}", ctx) for name in names}
         files["main.cf.mailadmin"] = render("postfix/main.cf", ctx)
+        files["master.cf.mailadmin"] = render("postfix/master.cf", ctx)
         return files
     if product == "courier":
         return {"authmysqlrc": render("courier/authmysqlrc", ctx)}
@@ -338,6 +340,21 @@ def readme_section() -> str:
             "--backup-mx`, the domain form), and hands it to that transport (`transport_maps`)."
         ),
         *para(
+            "**Who may send as an address.** `master.cf.mailadmin` adds a submission service "
+            "(port 587, TLS required) where mailbox owners log in (SASL, through Dovecot's auth "
+            "socket) and may send only as the addresses their mailbox owns "
+            "(`smtpd_sender_login_maps`, `mysql_sender_login.cf`); any other MAIL FROM gets 553. "
+            "A mailbox owns its own address, every enabled alias row that lists it (a forward, a "
+            "list; one level: not through a further alias), and the same user at each domain "
+            "aliased to its domain (unless that address has an alias row of its own), each also "
+            "with an address extension. A catch-all lets no one send as its whole domain; "
+            "disabled rows grant nothing. `mail trace --senders ADDRESS [--json]` and the tracer "
+            "page answer who may send as an address and as which addresses a mailbox may send. "
+            "Dovecot offers Postfix its socket with `service auth { unix_listener "
+            "/var/spool/postfix/private/auth { mode = 0660 user = postfix group = postfix } }` "
+            "(one setting per line)."
+        ),
+        *para(
             "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "
             "address, step by step, and what happens to each final recipient; it states the alias "
             "map style and the recipient delimiter it assumes. The `mailstack` test layer checks "
@@ -372,7 +389,11 @@ def readme_section() -> str:
             {
                 k: v
                 for k, v in generate("postfix", guide).items()
-                if k in POSTFIX_MAPS + POSTFIX_RELAY_MAPS + ("mysql_alias.cf", "main.cf.mailadmin")
+                if k
+                in POSTFIX_MAPS
+                + POSTFIX_RELAY_MAPS
+                + POSTFIX_SENDER_MAPS
+                + ("mysql_alias.cf", "main.cf.mailadmin", "master.cf.mailadmin")
             },
         ),
         (

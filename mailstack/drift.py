@@ -57,6 +57,8 @@ ROUTING_PARAMETERS = frozenset(
         "smtpd_sender_login_maps",
     }
 )
+# Submission-service options (master.cf -o) that decide who may send as an address.
+SENDER_OVERRIDES = frozenset({"smtpd_sender_restrictions", "smtpd_sender_login_maps"})
 SECRET_KEYS = frozenset({"password", "mysql_password"})
 # Keys whose values are SQL (Postfix's query, Courier's MYSQL_WHERE_CLAUSE and *_FIELD,
 # Dovecot's *query): compared with normalize_sql.
@@ -174,6 +176,30 @@ def parse_postfix(text: str) -> dict[str, str]:
             last = name.strip()
             values[last] = value.strip()
     return values
+
+
+def parse_master(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """master.cf: {(service name, type): {parameter: value}} of each entry's `-o` options;
+    a line starting with whitespace continues the entry before."""
+    entries: list[list[str]] = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        if raw[0].isspace() and entries:
+            entries[-1] += raw.split()
+        else:
+            entries.append(raw.split())
+    services: dict[tuple[str, str], dict[str, str]] = {}
+    for fields in entries:
+        if len(fields) < 8:
+            continue
+        options, args = {}, fields[8:]
+        for flag, value in zip(args, args[1:], strict=False):
+            if flag == "-o" and "=" in value:
+                name, _, setting = value.partition("=")
+                options[name.strip()] = setting.strip()
+        services[(fields[0], fields[1])] = options
+    return services
 
 
 def parse_courier(text: str) -> dict[str, str]:
@@ -335,8 +361,41 @@ class _Postfix:
                     compared.add(path)
                     found += self.compare_map(path, self.severity(name))
         for name in self.files:
-            if not name.startswith("main.cf") and not name.endswith(".cf"):
+            if name == "master.cf.mailadmin":
+                found += self.compare_master(self.files[name])
+            elif not name.startswith("main.cf") and not name.endswith(".cf"):
                 found.append(Difference(INFO, "postfix", name, "not compared (check it by hand)."))
+        return found
+
+    def compare_master(self, generated: str) -> list[Difference]:
+        """The generated services against the live master.cf: their `-o` options (those
+        that decide who may send as an address are routing differences)."""
+        path = Path(self.live.postfix_dir) / "master.cf"
+        text, why = _read(path)
+        if text is None:
+            return [Difference(WARNING, "postfix", str(path), why + "; the panel adds to it.")]
+        live = parse_master(text)
+        found = []
+        for (service, kind), expected in parse_master(generated).items():
+            spot = f"master.cf {service}/{kind}"
+            if (service, kind) not in live:
+                message = "the panel's service is missing: logged-in clients are not held to "
+                message += "the addresses they own."
+                found.append(Difference(WARNING, "postfix", spot, message))
+                continue
+            options = live[(service, kind)]
+            for name in sorted(set(expected) | (SENDER_OVERRIDES & set(options))):
+                have, want = options.get(name), expected.get(name)
+                if have is not None and want is not None and _same(name, have, want):
+                    continue
+                severity = ROUTING if name in SENDER_OVERRIDES else WARNING
+                if want is None:
+                    message = f"the live service sets {_shown(have)}; the panel does not."
+                elif have is None:
+                    message = f"not set; the panel sets {_shown(want)}."
+                else:
+                    message = f"the live value is {_shown(have)}; the panel writes {_shown(want)}."
+                found.append(Difference(severity, "postfix", f"{spot} -o {name}", message))
         return found
 
     def compare_parameter(self, name: str, live: list, expected: list) -> list[Difference]:

@@ -83,6 +83,7 @@ def install(root: Path, target: config.Target, conf_d: bool = False) -> LiveConf
     files = config.generate("postfix", installed.target)
     config.write(files, installed.postfix)
     (installed.postfix / "main.cf").write_text(files["main.cf.mailadmin"])
+    (installed.postfix / "master.cf").write_text(files["master.cf.mailadmin"])
     config.write(config.generate("courier", installed.target), installed.courier)
     dovecot = config.generate("dovecot", installed.target)
     config.write(dovecot, installed.dovecot)

@@ -210,6 +210,7 @@ class MailStack:
             dovecot_dir=str(self.root / "dovecot"),
         )
         self.smtp_port = free_port()
+        self.submission_port = free_port()
         self.imap_port = free_port()
         self.processes: dict[str, int] = {}
         self.courier_pid: int | None = None
@@ -291,7 +292,8 @@ class MailStack:
             shutil.chown(path, group="postfix")
         (conf / "main.cf").write_text(self.postfix_main_cf())
         smtp = f"127.0.0.1:{self.smtp_port} inet n - n - - smtpd"
-        (conf / "master.cf").write_text(MASTER_CF.format(smtp=smtp))
+        master = MASTER_CF.format(smtp=smtp) + self.submission_service(files)
+        (conf / "master.cf").write_text(master)
         for sub in ("spool", "data"):
             (self.root / sub).mkdir()
         shutil.chown(self.root / "data", user="postfix")
@@ -314,6 +316,28 @@ class MailStack:
             "Postfix SMTP listening",
             log=self.root / "postfix.log",
         )
+
+    @property
+    def sasl_socket(self) -> Path:
+        """Dovecot's auth socket for Postfix's SASL (private/auth on a mail host)."""
+        return self.root / "sasl" / "auth"
+
+    def submission_service(self, files: dict[str, str]) -> str:
+        """The generated master.cf.mailadmin submission service, on a free loopback port,
+        without chroot, with Dovecot's socket here and without TLS (no certificate in the
+        tests: AUTH over plain text on loopback). Every other option as generated."""
+        text = files["master.cf.mailadmin"]
+        changes = [
+            (r"^submission inet n\s+-\s+y ", f"127.0.0.1:{self.submission_port} inet n - n "),
+            (r"smtpd_sasl_path=private/auth$", f"smtpd_sasl_path={self.sasl_socket}"),
+            (r"smtpd_tls_security_level=encrypt$", "smtpd_tls_security_level=none"),
+            (r"smtpd_tls_auth_only=yes$", "smtpd_tls_auth_only=no"),
+        ]
+        for pattern, replacement in changes:
+            text, count = re.subn(pattern, replacement, text, flags=re.M)
+            if count != 1:
+                raise MailStackError(f"master.cf.mailadmin has no {pattern!r}: {text}")
+        return text
 
     def postfix_env(self) -> dict:
         return {**os.environ, "MAIL_CONFIG": self.target.postfix_dir}
@@ -368,6 +392,41 @@ class MailStack:
         if not dialogue:
             raise MailStackError(f"swaks could not talk to Postfix: {result.stdout}")
         return dialogue
+
+    def submit(self, login: str, password: str, sender: str, to: str) -> tuple[int, str]:
+        """Send one message through the submission service, logged in as `login` with
+        SASL PLAIN, from `sender`: the first refusal, else the answer to the end of DATA."""
+        result = run(
+            [
+                "swaks",
+                "--server",
+                f"127.0.0.1:{self.submission_port}",
+                "--auth",
+                "PLAIN",
+                "--auth-user",
+                login,
+                "--auth-password",
+                password,
+                "--from",
+                sender,
+                "--to",
+                to,
+                "--helo",
+                "client.example.net",
+                "--timeout",
+                "20",
+            ],
+            check=False,
+        )
+        for line in result.stdout.splitlines():
+            reply = re.match(r"<~?\*\*\s+(\d{3})[ -](.*)", line)
+            if reply:
+                return int(reply.group(1)), reply.group(2)
+        for line in reversed(result.stdout.splitlines()):
+            reply = re.match(r"<~?-\s+(250)[ -](.*queued.*)", line)
+            if reply:
+                return int(reply.group(1)), reply.group(2)
+        raise MailStackError(f"no answer from the submission service: {result.stdout}")
 
     def smtp_rcpt(self, address: str) -> tuple[int, str]:
         """The answer to RCPT TO:<address> of an outside client."""
@@ -541,6 +600,12 @@ class MailStack:
             "service anvil {",
             "  chroot =",
             "}",
+            # Postfix's SASL (the submission service), as README's "Who may send" shows.
+            "service auth {",
+            f"  unix_listener {self.sasl_socket} {{",
+            "    mode = 0666",
+            "  }",
+            "}",
             f"!include {d}/auth-sql.conf.ext",
             f"!include {d}/quota.conf",
         ]
@@ -551,7 +616,7 @@ class MailStack:
         d.mkdir()
         config.write(config.generate("dovecot", self.target), d)
         (d / "dovecot.conf").write_text(self.dovecot_conf())
-        for sub in ("dovecot-run", "dovecot-state"):
+        for sub in ("dovecot-run", "dovecot-state", "sasl"):
             (self.root / sub).mkdir()
         log = open(self.root / "dovecot.err", "w")  # noqa: SIM115 - lives as long as the daemon
         process = subprocess.Popen(

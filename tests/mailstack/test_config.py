@@ -305,3 +305,16 @@ def test_the_dovecot_user_query_translates_courier_quotas_on_mariadb(db, version
             assert row["mail_path"] == row["home"]
             got = (row["quota_storage_size"], row["quota_message_count"])
             assert tuple(int(v) if v is not None else None for v in got) == (size, count), stored
+
+
+def test_the_sender_login_map_and_the_submission_service_are_generated():
+    files = config.generate("postfix", TARGET)
+    assert (
+        "smtpd_sender_login_maps = mysql:/etc/postfix/mysql_sender_login.cf"
+        in (files["main.cf.mailadmin"])
+    )
+    assert "%u@%d" in files["mysql_sender_login.cf"]
+    master = files["master.cf.mailadmin"]
+    assert master.splitlines()[4].split()[:2] == ["submission", "inet"]
+    assert "-o smtpd_sender_restrictions=reject_sender_login_mismatch" in master
+    assert "-o smtpd_sasl_type=dovecot" in master

@@ -119,13 +119,13 @@ def test_a_generated_file_it_cannot_compare_is_an_info_line(tmp_path, postconf, 
     def with_snippet(product, target):
         files = generate(product, target)
         if product == "postfix":
-            files["master.cf.mailadmin"] = "submission inet n - y - - smtpd\n"
+            files["header_checks.mailadmin"] = "/^X-Test:/ IGNORE\n"
         return files
 
     monkeypatch.setattr(config, "generate", with_snippet)
     report = diff(installed, postconf)
     assert [d.line() for d in report.differences] == [
-        "info: postfix master.cf.mailadmin: not compared (check it by hand)."
+        "info: postfix header_checks.mailadmin: not compared (check it by hand)."
     ]
     assert not report.changes_routing
     assert drift.render_text(report).endswith("No differences.")
@@ -202,7 +202,7 @@ def test_a_different_password_is_a_warning_and_never_printed(tmp_path, postconf)
     for secret in (SECRET, "0ther-Pw", "Panel-Pw"):
         assert secret not in text
     assert not report.changes_routing
-    assert sum("password differs" in line for line in lines(report)) == 8 + 2  # maps, files
+    assert sum("password differs" in line for line in lines(report)) == 9 + 2  # maps, files
 
 
 def test_missing_files_are_reported(tmp_path, postconf):
@@ -279,3 +279,40 @@ def test_values_are_compared_as_postfix_reads_them():
     assert drift.normalize_sql("SELECT a , b\n FROM t WHERE id = '%s'") == (
         "SELECT a,b FROM t WHERE id='%s'"
     )
+
+
+def test_a_submission_service_without_the_sender_check_changes_who_may_send(tmp_path, postconf):
+    installed = install(tmp_path / "etc", TARGET)
+    installed.edit(
+        installed.postfix / "master.cf",
+        "smtpd_sender_restrictions=reject_sender_login_mismatch",
+        "smtpd_sender_restrictions=permit_sasl_authenticated",
+    )
+    report = diff(installed, postconf)
+    assert lines(report) == [
+        "routing: postfix master.cf submission/inet -o smtpd_sender_restrictions: the live "
+        'value is "permit_sasl_authenticated"; the panel writes "reject_sender_login_mismatch".'
+    ]
+    assert report.changes_routing
+
+
+def test_a_master_cf_without_the_submission_service_is_a_warning(tmp_path, postconf):
+    installed = install(tmp_path / "etc", TARGET)
+    (installed.postfix / "master.cf").write_text("smtp inet n - y - - smtpd\n")
+    report = diff(installed, postconf)
+    assert [d.where for d in report.differences] == ["master.cf submission/inet"]
+    assert not report.changes_routing
+
+
+def test_master_cf_entries_and_their_options_are_parsed():
+    text = (
+        "# comment\nsmtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n"
+        "  -o syslog_name=postfix/submission\n\n  -o smtpd_sasl_auth_enable=yes\n"
+    )
+    assert drift.parse_master(text) == {
+        ("smtp", "inet"): {},
+        ("submission", "inet"): {
+            "syslog_name": "postfix/submission",
+            "smtpd_sasl_auth_enable": "yes",
+        },
+    }

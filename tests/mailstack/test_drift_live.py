@@ -62,6 +62,8 @@ def generated_postfix(panel_password, tmp_path):
     config.write({k: v for k, v in files.items() if k.endswith(".cf")}, conf)
     main = servers.MAIN_CF.format(root=stack.root) + "\n" + files["main.cf.mailadmin"]
     (conf / "main.cf").write_text(main)
+    master = servers.MASTER_CF.format(smtp="smtp inet n - n - - smtpd")
+    (conf / "master.cf").write_text(master + files["master.cf.mailadmin"])
     return conf
 
 
