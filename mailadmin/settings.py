@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "selfservice",
     "audit",
+    "limits",  # per-domain limits (panel-owned)
     # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
     "axes",
     "django_otp",
