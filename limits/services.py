@@ -244,7 +244,10 @@ def report(name: str, limits: DomainLimits | None, use: Use | None = None) -> li
         limit, have = getattr(limits, key), getattr(use, key)
         shown = "unlimited" if limit is None else limit
         lines.append(Line(key, f"{have} / {shown} {label}", limit is not None and have > limit))
-    lines.append(Line("max_quota", f"at most {size_words(limits.max_quota)} per mailbox"))
+    if limits.max_quota is None:
+        lines.append(Line("max_quota", "no maximum quota per mailbox"))
+    else:
+        lines.append(Line("max_quota", f"at most {size_words(limits.max_quota)} per mailbox"))
     allocated = use.allocated(limits)
     if allocated is None:
         text = f"{size_words(use.sized_bytes)} + {use.unsized} without quota"
