@@ -103,6 +103,27 @@ def locked(name: str) -> DomainLimits | None:
     return DomainLimits.objects.select_for_update().filter(domain__domain=name).first()
 
 
+def lock_many(names) -> dict[str, DomainLimits]:
+    """The limits rows of several domains, locked in one query (key order: no deadlock)."""
+    rows = (
+        DomainLimits.objects.select_for_update()
+        .filter(domain__domain__in=list(names))
+        .select_related("domain")
+        .order_by("pk")
+    )
+    return {row.domain.domain: row for row in rows}
+
+
+def size_cell(size: int | None) -> str:
+    """A size limit as an exact cell the import reads back: '2G', '1536M', '1000B'."""
+    if size is None:
+        return ""
+    for unit in ("T", "G", "M", "K"):
+        if size % quota.UNITS[unit] == 0:
+            return f"{size // quota.UNITS[unit]}{unit}"
+    return f"{size}B"
+
+
 def size_words(size: int | None) -> str:
     return "unlimited" if size is None else quota.human_size(size)
 
@@ -164,7 +185,7 @@ def check(
 ) -> list[str]:
     """Refuse `change` when it passes a limit of `limits` (already locked by `locked`);
     with `over_limit` return the limits passed instead (for the audit entry)."""
-    if limits is None:
+    if limits is None or limits.is_empty:
         return []
     use = use_of(
         name,
