@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Cast, StrIndex, Substr
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, StrIndex, Substr
 
 from aliases.models import TO_ITSELF, Alias
 from audit.services import Actor, record
@@ -31,6 +31,13 @@ OVER_LIMIT = "over_limit"
 # The quota strings `mailadmin.quota.parse` writes with a byte size; anything else has none.
 _SIZED = Q(quota__regex=r"^[0-9]+S(,[0-9]+C)?$")
 FIELDS = ("mailboxes", "aliases", "max_quota", "total_quota", "default_quota")
+LABELS = {
+    "mailboxes": "The most mailboxes",
+    "aliases": "The most aliases",
+    "max_quota": "The largest quota",
+    "total_quota": "The total quota",
+    "default_quota": "The default quota",
+}
 
 
 @dataclass(frozen=True)
@@ -58,28 +65,67 @@ class Use:
         return self.sized_bytes + self.unsized * (limits.max_quota or 0)
 
 
-def mailbox_use(name: str) -> dict:
-    """Enabled mailboxes and allocated quota of a domain: one query on users' domain index."""
-    size = Cast(
+def _size():
+    return Cast(
         Substr("quota", 1, StrIndex("quota", Value("S")) - 1), output_field=BigIntegerField()
     )
-    row = Mailbox.objects.filter(domain_name=name).aggregate(
-        mailboxes=Count("pk", filter=Q(enabled=True)),
-        sized_bytes=Sum(size, filter=_SIZED),
-        unsized=Count("pk", filter=~_SIZED),
-    )
+
+
+def _use_aggregates() -> dict:
+    return {
+        "mailboxes": Count("pk", filter=Q(enabled=True)),
+        "sized_bytes": Sum(_size(), filter=_SIZED),
+        "unsized": Count("pk", filter=~_SIZED),
+    }
+
+
+def counted_aliases():
+    """The alias rows an alias limit counts: enabled, not a mailbox's own row."""
+    own = Mailbox.objects.filter(address=OuterRef("mail"))
+    return Alias.objects.filter(enabled=True).exclude(TO_ITSELF.q).exclude(Exists(own))
+
+
+def mailbox_use(name: str) -> dict:
+    """Enabled mailboxes and allocated quota of a domain: one query on users' domain index."""
+    row = Mailbox.objects.filter(domain_name=name).aggregate(**_use_aggregates())
     return {k: v or 0 for k, v in row.items()}
 
 
 def alias_use(name: str) -> int:
     """Enabled aliases of a domain that are not a mailbox's own row: one query."""
-    own = Mailbox.objects.filter(address=OuterRef("mail"))
-    return (
-        Alias.objects.filter(domain_name=name, enabled=True)
-        .exclude(TO_ITSELF.q)
-        .exclude(Exists(own))
-        .count()
+    return counted_aliases().filter(domain_name=name).count()
+
+
+def use_annotations() -> dict:
+    """The use of each domain as annotations of a `Domain` queryset (a list page: one
+    query for the page); `use_from_row` reads them back."""
+    annotations = {}
+    for key, aggregate in _use_aggregates().items():
+        rows = (
+            Mailbox.objects.filter(domain_name=OuterRef("domain"))
+            .order_by()
+            .values("domain_name")
+            .annotate(n=aggregate)
+            .values("n")
+        )
+        annotations[f"use_{key}"] = Coalesce(Subquery(rows), Value(0))
+    aliases = (
+        counted_aliases()
+        .filter(domain_name=OuterRef("domain"))
+        .order_by()
+        .values("domain_name")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    annotations["use_aliases"] = Coalesce(Subquery(aliases), Value(0))
+    return annotations
+
+
+def use_from_row(domain: Domain) -> Use:
+    use = Use(counted={"mailboxes", "aliases"})
+    for key in ("mailboxes", "aliases", "sized_bytes", "unsized"):
+        setattr(use, key, getattr(domain, f"use_{key}") or 0)
+    return use
 
 
 def use_of(name: str, *, mailboxes: bool = True, aliases: bool = True) -> Use:
@@ -230,7 +276,7 @@ def parse_count(value, label: str) -> int | None:
 
 def parse_size(value, label: str) -> int | None:
     """A size limit in human units (`2G`, `100 GB`) → bytes; empty/'unlimited' → None."""
-    text = quota.parse(value or "")
+    text = parse_quota(value, label)
     if not text:
         return None
     size, count = quota.limits(text)
@@ -239,6 +285,15 @@ def parse_size(value, label: str) -> int | None:
             f"{label} is a size such as 2G or 100 GB, not {value!r}.", code="invalid_limit"
         )
     return size
+
+
+def parse_quota(value, label: str) -> str:
+    try:
+        return quota.parse(value or "")
+    except ValidationError as error:
+        raise ValidationError(
+            f"{label}: {' '.join(error.messages)}", code="invalid_limit"
+        ) from None
 
 
 def snapshot(limits: DomainLimits | None) -> dict:
@@ -297,26 +352,23 @@ def set_limits(name: str, *, actor: Actor, **values) -> tuple[DomainLimits, list
     limits = DomainLimits.objects.select_for_update().filter(domain=domain).first()
     before = snapshot(limits)
     limits = limits or DomainLimits(domain=domain)
-    labels = {
-        "mailboxes": "--mailboxes",
-        "aliases": "--aliases",
-        "max_quota": "The maximum quota",
-        "total_quota": "The total quota",
-    }
     for key, value in values.items():
-        if key in ("mailboxes", "aliases"):
-            setattr(limits, key, parse_count(value, labels[key]))
-        elif key == "default_quota":
-            limits.default_quota = quota.parse(value or "")
-        else:
-            setattr(limits, key, parse_size(value, labels[key]))
+        try:
+            if key in ("mailboxes", "aliases"):
+                setattr(limits, key, parse_count(value, LABELS[key]))
+            elif key == "default_quota":
+                limits.default_quota = parse_quota(value, LABELS[key])
+            else:
+                setattr(limits, key, parse_size(value, LABELS[key]))
+        except ValidationError as error:
+            raise ValidationError(error.messages[0], code=f"invalid_{key}") from None
     if limits.default_quota and limits.max_quota is not None:
         size = quota.limits(limits.default_quota)[0]
         if size is None or size > limits.max_quota:
             raise ValidationError(
                 f"The default quota ({quota.humanize(limits.default_quota)}) is more than the "
                 f"maximum quota of one mailbox ({size_words(limits.max_quota)}).",
-                code="invalid_limit",
+                code="invalid_default_quota",
             )
     after = snapshot(limits)
     lines = report(name, limits)
