@@ -345,7 +345,7 @@ def set_limits(name: str, *, actor: Actor, **values) -> tuple[DomainLimits, list
     name = normalize_domain(name)
     domain = Domain.objects.filter(domain=name).first()
     if domain is None:
-        raise ValidationError(f"There is no domain {name}.", code="no_domain")
+        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain")
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown limits {sorted(unknown)}")
