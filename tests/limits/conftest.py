@@ -7,6 +7,13 @@ from aliases import services as alias_services
 from domains import services
 from limits.services import set_limits
 from tests.conftest import ACTOR
+from tests.panel.conftest import (  # noqa: F401 - fixtures
+    a_client,
+    admin_a,
+    mail_data,
+    su_client,
+    superuser,
+)
 
 PASSWORD = "Quite-a-long-pass-1"
 
