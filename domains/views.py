@@ -281,7 +281,13 @@ def mailbox_create(request, domain):
         if mailbox:
             messages.success(request, f"Mailbox {unicode_address(mailbox.address)} created.")
             return redirect("domains:detail", domain=domain.domain)
-    return render(request, "domains/mailbox_create.html", {"form": form, "domain": domain})
+    domain_limits = limits.limits_of(domain.domain)
+    context = {
+        "form": form,
+        "domain": domain,
+        "limit_lines": limits.report(domain.domain, domain_limits) if domain_limits else [],
+    }
+    return render(request, "domains/mailbox_create.html", context)
 
 
 def _mailbox_aliases(mailbox: Mailbox, user) -> list[Alias]:

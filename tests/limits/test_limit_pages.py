@@ -173,6 +173,11 @@ def test_the_domain_page_shows_use_against_each_limit(a_client):
     assert "Set limits" not in html  # superusers only
 
 
+def test_the_mailbox_form_shows_the_limits_before_they_refuse(a_client):
+    html = a_client.get("/domains/example.org/mailboxes/add/").content.decode()
+    assert "1 / 2 mailboxes" in html and "at most 1 GB per mailbox" in html
+
+
 def test_the_domain_list_shows_use_against_the_limits(a_client):
     html = a_client.get("/domains/").content.decode()
     assert "1 / 2 mailboxes" in html and "1 GB of 3 GB allocated" in html
