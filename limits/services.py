@@ -145,19 +145,26 @@ def limits_of(name: str) -> DomainLimits | None:
 
 
 def locked(name: str) -> DomainLimits | None:
-    """The domain's limits row, locked until the caller's transaction ends."""
-    return DomainLimits.objects.select_for_update().filter(domain__domain=name).first()
+    """The domain's limits row, locked until the caller's transaction ends.
+
+    Found first without a lock, then locked by its key alone: a locking read joined to
+    `domains` would lock the domain's row too, and so serialise every creation in a
+    domain without limits."""
+    key = DomainLimits.objects.filter(domain__domain=name).values_list("pk", flat=True).first()
+    if key is None:
+        return None
+    return DomainLimits.objects.select_for_update().filter(pk=key).first()
 
 
 def lock_many(names) -> dict[str, DomainLimits]:
     """The limits rows of several domains, locked in one query (key order: no deadlock)."""
-    rows = (
-        DomainLimits.objects.select_for_update()
-        .filter(domain__domain__in=list(names))
-        .select_related("domain")
-        .order_by("pk")
+    keys = dict(
+        DomainLimits.objects.filter(domain__domain__in=list(names)).values_list(
+            "pk", "domain__domain"
+        )
     )
-    return {row.domain.domain: row for row in rows}
+    rows = DomainLimits.objects.select_for_update().filter(pk__in=list(keys)).order_by("pk")
+    return {keys[row.pk]: row for row in rows}
 
 
 def size_cell(size: int | None) -> str:
