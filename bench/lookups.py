@@ -76,6 +76,8 @@ def keys_for(cursor, count: int, rng: random.Random) -> dict[str, list[str]]:
         "mysql_relay_domains.cf": domains + [f"missing{i}.example" for i in range(count // 4)],
         "mysql_transport.cf": addresses + domains,
         "mysql_relay_recipients.cf": addresses + [f"@{d}" for d in domains],
+        # The submission service asks the MAIL FROM address (Postfix never sends '@domain').
+        "mysql_sender_login.cf": addresses + [f"someone@{s[1:]}" for s in at_sources],
     }
 
 
