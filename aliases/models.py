@@ -51,6 +51,8 @@ DOMAIN_SOURCE = RowTest(Q(mail__istartswith="@"), lambda mail, destination: is_d
 DOMAIN_TARGET = RowTest(
     Q(destination__istartswith="@"), lambda mail, destination: is_domain_target(destination)
 )
+
+
 def routing_destinations(destination: str) -> list[str]:
     """The addresses of a row that are routing choices: its autoreply address (a vacation
     that is on, mailadmin.autoreply) left out."""

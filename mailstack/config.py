@@ -17,9 +17,9 @@ import re
 import subprocess
 import sys
 import textwrap
-from urllib.parse import quote
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -380,6 +380,20 @@ def readme_section() -> str:
             "Dovecot offers Postfix its socket with `service auth { unix_listener "
             "/var/spool/postfix/private/auth { mode = 0660 user = postfix group = postfix } }` "
             "(one setting per line)."
+        ),
+        *para(
+            "**Out of office.** While a mailbox's vacation is on (self-service page, the "
+            "mailbox's page, `mail vacation set|off|show`), its own alias row also lists its "
+            "autoreply address (`ann#example.net@autoreply.mailadmin.invalid`, the domain from "
+            "`MAILADMIN_AUTOREPLY_DOMAIN`); `transport_maps` hands that domain to the `vacation` "
+            "pipe service of `master.cf.mailadmin`, whose program, `mail vacation reply`, "
+            "answers once per sender per interval and never lists, robots or bounces (RFC "
+            "3834). Create its user (`useradd --system --no-create-home vacation`), give it "
+            "`mailadmin-vacation.url` (`chown root:vacation`, mode 0640: the mail servers' "
+            "account, which `mail config grants` lets write only the notices table) and run "
+            "`python manage.py mail vacation expire` daily from cron (`15 0 * * * mailadmin "
+            "python manage.py mail vacation expire`): it switches off vacations whose last day "
+            "has passed and takes their route away."
         ),
         *para(
             "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "

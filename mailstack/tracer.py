@@ -33,8 +33,8 @@ from django.conf import settings
 
 from domains.models import relay_words
 from mailadmin.addresses import check_recipient_delimiter
-from routing import extensions
 from mailadmin.autoreply import mailbox_of
+from routing import extensions
 from routing.rules import (
     ADDRESS_LENGTH_LIMIT,
     ALIAS,
