@@ -570,9 +570,9 @@ def remove_mailbox(address: str, *, actor: Actor) -> Removed:
         else:
             alias.delete()
             removed_aliases += 1
-    mailbox.delete()
     Vacation.objects.filter(mailbox=mailbox.address).delete()
     VacationNotice.objects.filter(mailbox=mailbox.address).delete()
+    mailbox.delete()
     record(
         actor,
         "remove",
