@@ -124,3 +124,12 @@ def test_removing_the_mailbox_removes_its_vacation(mailboxes, actor):
     services.set_vacation(ANN, AWAY, actor=actor)
     domain_services.remove_mailbox(ANN, actor=actor)
     assert not Vacation.objects.filter(mailbox=ANN).exists()
+
+
+def test_the_findings_say_nothing_about_a_vacations_route(mailboxes, actor):
+    from audit.findings.report import run_checks
+
+    before = {(f.kind, f.object_id) for f in run_checks().findings}
+    services.set_vacation(ANN, AWAY, actor=actor)
+    after = {(f.kind, f.object_id) for f in run_checks().findings}
+    assert after == before
