@@ -68,6 +68,7 @@ from routing.tables import LazyTables
 CARRIED_SHOWN = 2  # lookups explained per alias row carrying an extension
 
 __all__ = [
+    "AUTOREPLY",
     "BOUNCED",
     "DEFERRED",
     "DELIVERED",
