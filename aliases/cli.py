@@ -1,7 +1,7 @@
 """The `alias` noun of `python manage.py mail` (a plug-in of the command).
 
-mail alias add SOURCE DEST[,DEST...] [--replace] [--forward-mailbox] [--disabled]
-mail alias remove|enable|disable SOURCE
+mail alias add SOURCE DEST[,DEST...] [--replace] [--forward-mailbox] [--disabled] [--over-limit]
+mail alias remove|enable|disable SOURCE  (enable: [--over-limit])
 mail alias list [--domain D] [--enabled | --disabled] [--json]
 """
 
@@ -28,8 +28,13 @@ def add_arguments(subparsers) -> None:
         help="SOURCE is a mailbox and DEST replaces its delivery (list SOURCE to keep a copy)",
     )
     add.add_argument("--disabled", action="store_true")
+    over_limit = "knowingly pass the domain's alias limit (refused otherwise)"
+    add.add_argument("--over-limit", action="store_true", help=over_limit)
     for verb in ("remove", "enable", "disable"):
-        alias.add_parser(verb).add_argument("source")
+        sub = alias.add_parser(verb)
+        sub.add_argument("source")
+        if verb == "enable":
+            sub.add_argument("--over-limit", action="store_true", help=over_limit)
     listing = alias.add_parser("list")
     listing.add_argument("--domain")
     state = listing.add_mutually_exclusive_group()
@@ -65,7 +70,11 @@ def alias_add(o, command):
         command.ok(f"Alias {alias.mail} → {alias.destination} replaced.")
         return
     alias = alias_services.create_alias(
-        o["source"], o["destinations"], actor=command.actor, enabled=not o["disabled"]
+        o["source"],
+        o["destinations"],
+        actor=command.actor,
+        enabled=not o["disabled"],
+        over_limit=o["over_limit"],
     )
     command.ok(f"Alias {alias.mail} → {alias.destination} added ({alias.kind.label}).")
 
@@ -76,7 +85,9 @@ def alias_remove(o, command):
 
 
 def alias_enable(o, command):
-    alias = alias_services.set_alias_enabled(o["source"], True, actor=command.actor)
+    alias = alias_services.set_alias_enabled(
+        o["source"], True, actor=command.actor, over_limit=o["over_limit"]
+    )
     command.ok(f"Alias {alias.mail} enabled.")
 
 

@@ -47,9 +47,8 @@ class AliasFormBase(ServiceForm):
     default_error_field = "destinations"
 
     def __init__(self, *args, user, **kwargs):
-        self.user = user
         self.warnings: list[str] = []
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
 
     def check_domain(self, name: str) -> str:
         """A domain this user may use; for anyone else the same message, hosted or not."""
@@ -136,6 +135,7 @@ class ForwardForm(AliasFormBase):
             destinations,
             actor=actor,
             enabled=self.cleaned_data["enabled"],
+            over_limit=self.over_limit,
         )
 
 
@@ -168,7 +168,14 @@ class CatchAllForm(DomainChoiceMixin, AliasFormBase):
     def save(self, actor: Actor) -> Alias | None:
         source, destinations = self.source_and_destinations()
         enabled = self.cleaned_data["enabled"]
-        return self.run(services.create_alias, source, destinations, actor=actor, enabled=enabled)
+        return self.run(
+            services.create_alias,
+            source,
+            destinations,
+            actor=actor,
+            enabled=enabled,
+            over_limit=self.over_limit,
+        )
 
 
 class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
@@ -221,7 +228,14 @@ class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
     def save(self, actor: Actor) -> Alias | None:
         source, destinations = self.source_and_destinations()
         enabled = self.cleaned_data["enabled"]
-        return self.run(services.create_alias, source, destinations, actor=actor, enabled=enabled)
+        return self.run(
+            services.create_alias,
+            source,
+            destinations,
+            actor=actor,
+            enabled=enabled,
+            over_limit=self.over_limit,
+        )
 
 
 class AliasEditForm(AliasFormBase):

@@ -32,6 +32,7 @@ from aliases.models import (
 )
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
+from limits import services as limits
 from mailadmin import fingerprint
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
 from mailadmin.autoreply import autoreply_address, is_autoreply
@@ -157,15 +158,33 @@ def get_alias(source: str, *, for_update: bool = False) -> Alias:
 
 @transaction.atomic
 def create_alias(
-    source: str, destinations: str | list[str], *, actor: Actor, enabled: bool = True
+    source: str,
+    destinations: str | list[str],
+    *,
+    actor: Actor,
+    enabled: bool = True,
+    over_limit: bool = False,
 ) -> Alias:
+    """Create an alias, held to its domain's alias limit (`over_limit`: a superuser who
+    confirmed passing it)."""
     source, destination = _validated(source, destinations)
     exists = ValidationError(f"Alias {source} already exists; replace it instead.", code="exists")
     if Alias.objects.filter(mail=source).exists():
         raise exists
+    over = limits.hold(
+        domain_of(source), limits.Change(aliases=int(enabled)), over_limit=over_limit
+    )
     with unique_or(exists):
         alias = Alias.objects.create(mail=source, destination=destination, enabled=enabled)
-    record(actor, "create", "alias", source, domain=domain_of(source), after=alias_snapshot(alias))
+    record(
+        actor,
+        "create",
+        "alias",
+        source,
+        domain=domain_of(source),
+        after=alias_snapshot(alias),
+        message=limits.over_note(over),
+    )
     return alias
 
 
@@ -206,9 +225,14 @@ def _refuse_if_mailbox_row(alias: Alias, verb: str) -> None:
 
 
 @transaction.atomic
-def set_alias_enabled(source: str, enabled: bool, *, actor: Actor) -> Alias:
+def set_alias_enabled(
+    source: str, enabled: bool, *, actor: Actor, over_limit: bool = False
+) -> Alias:
     alias = get_alias(source, for_update=True)
     _refuse_if_mailbox_row(alias, "enabled" if enabled else "disabled")
+    over: list[str] = []
+    if enabled and not alias.enabled and alias.mail != alias.destination:
+        over = limits.hold(domain_of(alias.mail), limits.Change(aliases=1), over_limit=over_limit)
     before = alias_snapshot(alias)
     alias.enabled = enabled
     alias.save(update_fields=["enabled"])
@@ -220,6 +244,7 @@ def set_alias_enabled(source: str, enabled: bool, *, actor: Actor) -> Alias:
         domain=domain_of(alias.mail),
         before=before,
         after=alias_snapshot(alias),
+        message=limits.over_note(over),
     )
     return alias
 

@@ -10,15 +10,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import actor_for, aliases_for, get_alias_for_user, staff_only
+from accounts.access import actor_for, aliases_for, get_alias_for_user, is_superuser, staff_only
 from aliases import consequences, services
 from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
 from domains import bulk_actions
-from domains.bulk_views import bulk_page
+from domains.bulk_views import bulk_page, over_limit_confirmed
 from domains.list_filters import ALIAS_SORTS, filter_domain, filter_state, paginate
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
+from limits.services import OVER_LIMIT
 from mailadmin.addresses import domain_of
 
 TITLES = {
@@ -119,8 +120,19 @@ def alias_edit(request, source):
 def alias_set_enabled(request, source, enabled: bool):
     alias = get_alias_for_user(request.user, source)
     try:
-        services.set_alias_enabled(alias.mail, enabled, actor=actor_for(request))
+        services.set_alias_enabled(
+            alias.mail, enabled, actor=actor_for(request), over_limit=over_limit_confirmed(request)
+        )
     except ValidationError as error:
+        if error.code == OVER_LIMIT:
+            context = {
+                "alias": alias,
+                "change": consequences.alias_change(alias, enabled),
+                "note": DOMAIN_ALIAS_NOTE,
+                "errors": error.messages,
+                "offer_over_limit": is_superuser(request.user),
+            }
+            return render(request, "aliases/alias_set_enabled.html", context, status=400)
         messages.error(request, " ".join(error.messages))
     else:
         state = "enabled" if enabled else "disabled"

@@ -89,6 +89,11 @@ def _import_parser(subparsers) -> None:
         f"or set {PASSWORD_ENV}. A password in the URL shows in `ps`",
     )
     parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    parser.add_argument(
+        "--over-limit",
+        action="store_true",
+        help="knowingly pass domains' limits (else a file that would is refused)",
+    )
     existing = parser.add_mutually_exclusive_group()
     existing.add_argument(
         "--skip-existing", action="store_true", help="leave objects that exist as they are"
@@ -109,6 +114,7 @@ def _import(options: dict, command) -> None:
         "mode": mode,
         "dry_run": options["dry_run"],
         "progress": terminal_progress(),
+        "over_limit": options["over_limit"],
     }
     if options["from_mysql"]:
         password = source_password(command, options)

@@ -19,6 +19,9 @@ error (so that a typo such as `pasword` cannot be silently ignored).
 | `change_password` | | 1: the owner may change it; 0: locked (default 1) | |
 | `maildir`, `home`, `uid`, `gid` | | default `domain/local/` and the settings | |
 | `procmailrc`, `spamassassinrc` | | the guide's columns, default empty | |
+| `max_mailboxes`, `max_aliases` | the domain's limits (`limits`); empty = unlimited | | |
+| `max_quota`, `total_quota` | size limits, e.g. `2G`, `100G`; empty = unlimited | | |
+| `default_quota` | the quota of a new mailbox given none | | |
 
 A mailbox row gives exactly one of `password` (checked by the password validators, then
 hashed with SHA512-CRYPT) and `crypt`: any hash the panel verifies (SHA512/SHA256-crypt,
@@ -60,6 +63,11 @@ COLUMNS = [
     "gid",
     "procmailrc",
     "spamassassinrc",
+    "max_mailboxes",
+    "max_aliases",
+    "max_quota",
+    "total_quota",
+    "default_quota",
 ]
 REQUIRED = ("kind", "address")
 VERBATIM = ("password",)  # taken exactly as written: never exported, never unescaped

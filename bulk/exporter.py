@@ -14,6 +14,7 @@ from aliases.models import Alias, AliasKind
 from audit.services import Actor, record
 from bulk.csvformat import write_rows
 from domains.models import Domain, Mailbox
+from limits.services import size_cell
 
 CHUNK = 2000
 
@@ -23,13 +24,22 @@ def _flag(value) -> str:
 
 
 def export_rows() -> Iterator[dict[str, str]]:
-    for domain in Domain.objects.order_by("domain").iterator(CHUNK):
-        yield {
+    for domain in Domain.objects.select_related("limits").order_by("domain").iterator(CHUNK):
+        row = {
             "kind": "domain",
             "address": domain.domain,
             "transport": domain.transport,
             "enabled": _flag(domain.enabled),
         }
+        limits = getattr(domain, "limits", None)
+        if limits is not None:
+            for column, key in (("max_mailboxes", "mailboxes"), ("max_aliases", "aliases")):
+                value = getattr(limits, key)
+                row[column] = "" if value is None else str(value)
+            row["max_quota"] = size_cell(limits.max_quota)
+            row["total_quota"] = size_cell(limits.total_quota)
+            row["default_quota"] = limits.default_quota
+        yield row
     mailbox_enabled: dict[str, bool] = {}
     for mailbox in Mailbox.objects.order_by("address").iterator(CHUNK):
         mailbox_enabled[mailbox.address] = bool(mailbox.enabled)

@@ -25,6 +25,10 @@ class ImportForm(forms.Form):
         choices=MODE_CHOICES, initial="strict", widget=forms.RadioSelect, label="Existing objects"
     )
     dry_run = forms.BooleanField(required=False, label="Dry run: check and report, write nothing")
+    over_limit = forms.BooleanField(
+        required=False,
+        label="Pass domains' limits knowingly (else a file that would is refused)",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

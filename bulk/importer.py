@@ -11,6 +11,12 @@ Modes for objects that already exist: `strict` (the default: an error), `skip` (
 they are) and `update` (rewritten from the row; an empty cell keeps the current value, so
 write `unlimited` to remove a quota). Mailboxes updated with an `enabled` value take their
 self-alias along, as `set_mailbox_enabled` does.
+
+Domain rows may set the domain's limits (`limits.services`); the file is held to them —
+the limits of its own domain rows included — with the domains' limits rows locked in the
+writing transaction. Passing a limit is an error of the file unless the import is run with
+`over_limit` (a superuser who confirmed); a new mailbox without a quota cell gets the
+domain's default quota.
 """
 
 import ctypes
@@ -46,6 +52,8 @@ from domains.services import (
     validate_mail_password,
     validate_transport,
 )
+from limits import services as limits
+from limits.models import DomainLimits
 from mailadmin import maildirs, passwords, quota
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
 
@@ -99,6 +107,7 @@ class ImportReport:
     notes: dict[str, list[str]] = field(default_factory=dict)
     written: bool = False
     unavailable: str = ""  # the database stopped answering: why
+    over_limit: list[str] = field(default_factory=list)  # limits passed, confirmed
 
     @property
     def ok(self) -> bool:
@@ -144,6 +153,7 @@ class ImportReport:
             "unchanged": dict(self.unchanged),
             "skipped": dict(self.skipped),
             "notes": {category: len(items) for category, items in self.notes.items()},
+            "over_limit": self.over_limit,
         }
 
 
@@ -293,6 +303,8 @@ class _Item:
     obj: object
     fields: set[str]
     password: str = ""
+    previous: tuple = ()  # (enabled, quota) of the row an update rewrites
+    limits: dict = field(default_factory=dict)  # a domain row's limits cells, parsed
 
 
 def _fetch(model, column: str, keys: Iterable[str]) -> dict:
@@ -337,6 +349,7 @@ class _Plan:
         if transport:
             _check(problems, validate_transport, transport)
         enabled = _flag(row, "enabled", problems)
+        limit_values = self._limit_cells(row, problems)
         if problems:
             return self.error(row, problems)
         fields = {
@@ -347,7 +360,23 @@ class _Plan:
             transport=transport or "virtual:",
             enabled=True if enabled is None else enabled,
         )
-        self._keep(self.domains, "domain", row, name, domain, fields)
+        self._keep(self.domains, "domain", row, name, domain, fields).limits = limit_values
+
+    LIMIT_CELLS = (
+        ("max_mailboxes", "mailboxes", limits.parse_count),
+        ("max_aliases", "aliases", limits.parse_count),
+        ("max_quota", "max_quota", limits.parse_size),
+        ("total_quota", "total_quota", limits.parse_size),
+        ("default_quota", "default_quota", lambda value, label: quota.parse(value)),
+    )
+
+    def _limit_cells(self, row: Row, problems: list[str]) -> dict:
+        """The limits a domain row sets: only its non-empty cells ('unlimited' clears one)."""
+        values = {}
+        for column, key, parse in self.LIMIT_CELLS:
+            if row.get(column).strip():
+                values[key] = _check(problems, parse, row.get(column), column)
+        return values
 
     def read_mailbox(self, row: Row) -> None:
         problems: list[str] = []
@@ -416,6 +445,7 @@ class _Plan:
         return mode == "update"
 
     def _apply(self, kind: str, existing, item: _Item) -> None:
+        item.previous = (bool(existing.enabled), getattr(existing, "quota", ""))
         changed = [
             f for f in item.fields - {"crypt"} if getattr(existing, f) != getattr(item.obj, f)
         ]
@@ -443,6 +473,8 @@ class _Plan:
                 self.report.created["domain"] += 1
             elif self._existing("domain", item, f"Domain {name}"):
                 self._apply("domain", existing[name], item)
+            else:
+                item.limits = {}  # skipped: its limits stay as they are
         hosted |= set(self.domains)
 
         mailboxes = _fetch(Mailbox, "address", self.mailboxes)
@@ -499,6 +531,103 @@ class _Plan:
         for item in self.new["mailbox"]:
             if passwords.scheme_of(item.crypt) in passwords.WEAK_SCHEMES:
                 self.report.note(WEAK_HASHES, item.address)
+        self._default_quotas()
+
+    def _file_limits(self, name: str, current: DomainLimits | None) -> DomainLimits | None:
+        """A domain's limits once the file's domain row is applied (unsaved)."""
+        values = self.domains[name].limits if name in self.domains else {}
+        if not values:
+            return current
+        merged = DomainLimits(**limits.snapshot(current))
+        for key, value in values.items():
+            setattr(merged, key, value)
+        return merged
+
+    def _default_quotas(self) -> None:
+        """A new mailbox without a quota cell gets its domain's default quota."""
+        names = {domain_of(m.address) for m in self.new["mailbox"]}
+        current = {
+            limit.domain.domain: limit
+            for limit in DomainLimits.objects.filter(domain__domain__in=list(names))
+            .exclude(default_quota="")
+            .select_related("domain")
+        }
+        for mailbox in self.new["mailbox"]:
+            name = domain_of(mailbox.address)
+            merged = self._file_limits(name, current.get(name))
+            item = self.mailboxes[mailbox.address]
+            if merged is not None and merged.default_quota and "quota" not in item.fields:
+                mailbox.quota = merged.default_quota
+
+    def limit_changes(self) -> dict[str, limits.Change]:
+        """What the file adds to each domain, in the terms of `limits.Change`."""
+        mailbox_rows = set(self.mailboxes)
+        counts: dict[str, list] = {}
+
+        def add(name: str, mailboxes=0, aliases=0, added=(), removed=()):
+            entry = counts.setdefault(name, [0, 0, [], []])
+            entry[0] += mailboxes
+            entry[1] += aliases
+            entry[2].extend(added)
+            entry[3].extend(removed)
+
+        for mailbox in self.new["mailbox"]:
+            add(domain_of(mailbox.address), int(bool(mailbox.enabled)), added=[mailbox.quota])
+        for item in self.mailboxes.values():
+            if not item.previous:
+                continue
+            was_enabled, old_quota = item.previous
+            name = domain_of(item.key)
+            add(name, int(bool(item.obj.enabled) and not was_enabled))
+            if item.obj.quota != old_quota:
+                add(name, added=[item.obj.quota], removed=[old_quota])
+        own_rows = mailbox_rows | set(
+            Mailbox.objects.filter(
+                address__in=[i.key for i in self.aliases.values() if i.previous]
+            ).values_list("address", flat=True)
+        )
+        for alias in self.new["alias"]:
+            if alias.enabled and alias.mail != alias.destination and alias.mail not in own_rows:
+                add(domain_of(alias.mail), aliases=1)
+        for item in self.aliases.values():
+            turned_on = item.previous and not item.previous[0] and item.obj.enabled
+            if turned_on and item.key not in own_rows and item.obj.mail != item.obj.destination:
+                add(domain_of(item.key), aliases=1)
+        return {
+            name: limits.Change(m, a, tuple(added), tuple(removed))
+            for name, (m, a, added, removed) in counts.items()
+        }
+
+    def hold_limits(self, over_limit: bool) -> list[str]:
+        """Lock the touched domains' limits rows and check the file against them; the limits
+        passed (errors of the report unless `over_limit`)."""
+        changes = self.limit_changes()
+        names = set(changes) | {n for n, item in self.domains.items() if item.limits}
+        locked = limits.lock_many(names)
+        passed = []
+        for name, change in sorted(changes.items()):
+            merged = self._file_limits(name, locked.get(name))
+            passed += limits.check(name, merged, change, over_limit=True)
+        for message in passed:
+            if over_limit:
+                self.report.note("over the limit, confirmed", message)
+            else:
+                self.report.errors.append(Problem(0, "limits", message))
+        return passed
+
+    def write_limits(self) -> None:
+        """Save the limits the file's domain rows set (after the domains are written)."""
+        wanted = {name: item.limits for name, item in self.domains.items() if item.limits}
+        if not wanted:
+            return
+        domains = {d.domain: d for d in Domain.objects.filter(domain__in=list(wanted))}
+        current = limits.lock_many(wanted)
+        for name, values in wanted.items():
+            row = current.get(name) or DomainLimits(domain=domains[name])
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save()
+            self.report.note("domain limits set", name)
 
     def _follow_enabled(self, item: _Item, alias: Alias | None) -> None:
         """An updated mailbox's self-alias follows it (`follow_mailbox`), unless a row of the
@@ -527,6 +656,7 @@ def _write(plan: _Plan, progress: Progress) -> None:
                 for start in range(0, len(rows), BATCH):
                     model.objects.bulk_update(rows[start : start + BATCH], update_fields[kind])
                     bar.update(len(rows[start : start + BATCH]))
+    plan.write_limits()
 
 
 def run_import(
@@ -539,6 +669,7 @@ def run_import(
     progress: Progress = no_progress,
     report: ImportReport | None = None,
     total: int | None = None,
+    over_limit: bool = False,
 ) -> ImportReport:
     """Validate every row, then (unless a row is bad or it is a dry run) write them all."""
     if mode not in MODES:
@@ -551,7 +682,9 @@ def run_import(
             plan.read(row)
             bar.update(1)
     try:
-        return _resolve_and_write(plan, actor, source, dry_run=dry_run, progress=progress)
+        return _resolve_and_write(
+            plan, actor, source, dry_run=dry_run, progress=progress, over_limit=over_limit
+        )
     except (OperationalError, InterfaceError) as exc:  # unreachable, not a bad row
         report.unavailable = str(exc) or type(exc).__name__
         report.written = False
@@ -559,7 +692,13 @@ def run_import(
 
 
 def _resolve_and_write(
-    plan: _Plan, actor: Actor, source: str, *, dry_run: bool, progress: Progress
+    plan: _Plan,
+    actor: Actor,
+    source: str,
+    *,
+    dry_run: bool,
+    progress: Progress,
+    over_limit: bool = False,
 ) -> ImportReport:
     report = plan.report
     plan.resolve()
@@ -574,10 +713,17 @@ def _resolve_and_write(
             elif crypt:
                 item.obj.set_crypt(crypt)
     report.errors.sort(key=lambda p: p.number)
-    if report.errors or dry_run:
+    if report.errors:
+        return report
+    if dry_run:
+        with transaction.atomic():
+            report.over_limit = plan.hold_limits(over_limit)
         return report
     try:
         with transaction.atomic():
+            report.over_limit = plan.hold_limits(over_limit)
+            if report.errors:
+                return report
             _write(plan, progress)
             record(
                 actor,

@@ -32,6 +32,7 @@ def import_upload(request):
         source=f"upload {upload.name}"[:128],
         mode=form.cleaned_data["mode"],
         dry_run=form.cleaned_data["dry_run"],
+        over_limit=form.cleaned_data["over_limit"],
     )
     status = 200 if report.ok else 503 if report.unavailable else 400
     return render(request, "bulk/result.html", {"report": report}, status=status)

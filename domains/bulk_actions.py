@@ -58,19 +58,33 @@ def _apply(keys: list[str], change) -> None:
             raise ValidationError(refused, code="bulk_refused")
 
 
-def apply_mailboxes(addresses: list[str], action: str, *, actor: Actor) -> None:
-    """Enable, disable or remove every mailbox, all or none."""
+def apply_mailboxes(
+    addresses: list[str], action: str, *, actor: Actor, over_limit: bool = False
+) -> None:
+    """Enable, disable or remove every mailbox, all or none; enabling is held to the
+    domains' limits (`over_limit`: a superuser who confirmed passing them)."""
     if action == "delete":
         _apply(addresses, lambda a: services.remove_mailbox(a, actor=actor))
     else:
         enabled = action == "enable"
-        _apply(addresses, lambda a: services.set_mailbox_enabled(a, enabled, actor=actor))
+        _apply(
+            addresses,
+            lambda a: services.set_mailbox_enabled(a, enabled, actor=actor, over_limit=over_limit),
+        )
 
 
-def apply_aliases(sources: list[str], action: str, *, actor: Actor) -> None:
-    """Enable, disable or remove every alias row, all or none (a mailbox's own row refuses)."""
+def apply_aliases(
+    sources: list[str], action: str, *, actor: Actor, over_limit: bool = False
+) -> None:
+    """Enable, disable or remove every alias row, all or none (a mailbox's own row refuses);
+    enabling is held to the domains' alias limits."""
     if action == "delete":
         _apply(sources, lambda s: alias_services.remove_alias(s, actor=actor))
     else:
         enabled = action == "enable"
-        _apply(sources, lambda s: alias_services.set_alias_enabled(s, enabled, actor=actor))
+        _apply(
+            sources,
+            lambda s: alias_services.set_alias_enabled(
+                s, enabled, actor=actor, over_limit=over_limit
+            ),
+        )

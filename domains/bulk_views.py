@@ -9,8 +9,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from accounts.access import actor_for
+from accounts.access import actor_for, is_superuser
 from domains import bulk_actions
+
+
+def over_limit_confirmed(request) -> bool:
+    """A superuser ticked the box to pass a domain's limit (`over_limit=1`); never anyone
+    else, and never without the box."""
+    return is_superuser(request.user) and request.POST.get("over_limit") == "1"
 
 
 def bulk_page(
@@ -39,10 +45,16 @@ def bulk_page(
     errors = []
     if request.POST.get("confirm") == "1":
         try:
-            apply(keys, action, actor=actor_for(request))
+            apply(keys, action, actor=actor_for(request), over_limit=over_limit_confirmed(request))
         except ValidationError as error:
             errors = error.messages
         else:
             messages.success(request, f"{len(keys)} {nouns}: {action} done.")
             return redirect(list_url)
-    return render(request, template, {"rows": rows, "action": action, "errors": errors})
+    context = {
+        "rows": rows,
+        "action": action,
+        "errors": errors,
+        "offer_over_limit": bool(errors) and is_superuser(request.user),
+    }
+    return render(request, template, context)

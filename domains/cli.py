@@ -2,10 +2,14 @@
 
 mail domain add NAME [--transport T] [--backup-mx], remove|enable|disable NAME,
 mail domain list [--json]
+mail domain limits NAME [--mailboxes N] [--aliases N] [--max-quota Q] [--total-quota Q]
+  [--default-quota Q] [--json]  (no option: show the limits and the use)
 mail mailbox add|passwd ADDRESS --password-stdin, enable|disable|remove ADDRESS
 mail mailbox forward ADDRESS DEST[,DEST...] [--no-copy] | --off
 mail mailbox list [--domain D] [--json]
 """
+
+import json
 
 from django.core.management.base import CommandError
 
@@ -14,10 +18,19 @@ from aliases.models import Alias
 from domains import services
 from domains.list_filters import count_in_domain
 from domains.models import Domain, Mailbox
+from limits import services as limits
 from mailadmin import quota
 from mailadmin.addresses import normalize_domain
 
 NOUNS = ("domain", "mailbox")
+OVER_LIMIT_HELP = "knowingly pass the domain's limits (refused otherwise)"
+LIMIT_OPTIONS = (
+    ("--mailboxes", "mailboxes", "most enabled mailboxes (empty or 'unlimited': no limit)"),
+    ("--aliases", "aliases", "most enabled aliases, mailboxes' own rows not counted"),
+    ("--max-quota", "max_quota", "largest quota of one mailbox, e.g. 2G"),
+    ("--total-quota", "total_quota", "sum of the mailboxes' quotas, e.g. 100G"),
+    ("--default-quota", "default_quota", "quota of a new mailbox given none, e.g. 1G"),
+)
 
 
 def add_arguments(subparsers) -> None:
@@ -53,6 +66,13 @@ def add_arguments(subparsers) -> None:
                 help="take the domain out of those aliases (one left empty is removed)",
             )
     domain.add_parser("list").add_argument("--json", action="store_true")
+    limits_parser = domain.add_parser(
+        "limits", help="show or set a domain's limits (no option: show them with the use)"
+    )
+    limits_parser.add_argument("name")
+    for flag, dest, text in LIMIT_OPTIONS:
+        limits_parser.add_argument(flag, dest=dest, default=None, help=text)
+    limits_parser.add_argument("--json", action="store_true")
 
     mailbox = subparsers.add_parser("mailbox", help="mailboxes (users)").add_subparsers(
         dest="verb", required=True, metavar="VERB"
@@ -60,7 +80,12 @@ def add_arguments(subparsers) -> None:
     add = mailbox.add_parser("add")
     add.add_argument("address")
     add.add_argument("--name", default="")
-    add.add_argument("--quota", default="", help="e.g. 500M, 2G, 1000C; empty = unlimited")
+    add.add_argument(
+        "--quota",
+        default="",
+        help="e.g. 500M, 2G, 1000C, or 'unlimited'; none given: the domain's default quota",
+    )
+    add.add_argument("--over-limit", action="store_true", help=OVER_LIMIT_HELP)
     add.add_argument("--password-stdin", action="store_true", required=True)
     add.add_argument("--disabled", action="store_true")
     add.add_argument(
@@ -72,7 +97,10 @@ def add_arguments(subparsers) -> None:
     passwd.add_argument("address")
     passwd.add_argument("--password-stdin", action="store_true", required=True)
     for verb in ("enable", "disable", "remove"):
-        mailbox.add_parser(verb).add_argument("address")
+        sub = mailbox.add_parser(verb)
+        sub.add_argument("address")
+        if verb == "enable":
+            sub.add_argument("--over-limit", action="store_true", help=OVER_LIMIT_HELP)
     forward = mailbox.add_parser(
         "forward", help="forward a mailbox's mail (a copy stays in the mailbox by default)"
     )
@@ -161,6 +189,36 @@ def domain_list(o, command):
     command.emit(rows, o, ["domain", "transport", "enabled", "mailboxes", "aliases"])
 
 
+def domain_limits(o, command):
+    name = normalize_domain(o["name"])
+    given = {dest: o[dest] for _, dest, _ in LIMIT_OPTIONS if o[dest] is not None}
+    if given:
+        current, lines = limits.set_limits(name, actor=command.actor, **given)
+    else:
+        services.get_domain(name)
+        current = limits.limits_of(name)
+        lines = limits.report(name, current)
+    values = limits.snapshot(current)
+    if o["json"]:
+        use = limits.use_of(name)
+        row = {
+            "domain": name,
+            **values,
+            "use": {
+                "mailboxes": use.mailboxes,
+                "aliases": use.aliases,
+                "allocated_bytes": use.allocated(current or limits.DomainLimits()),
+                "mailboxes_without_quota": use.unsized,
+            },
+            "report": [line.text for line in lines],
+        }
+        row["over"] = [line.key for line in lines if line.over]
+        command.ok(json.dumps(row, indent=2, ensure_ascii=False))
+        return
+    for line in lines:
+        command.ok(f"{name}: {line.text}" + (" — over the limit" if line.over else ""))
+
+
 # --- mailbox -----------------------------------------------------------------------------
 def mailbox_add(o, command):
     mailbox = services.create_mailbox(
@@ -171,6 +229,7 @@ def mailbox_add(o, command):
         quota_text=o["quota"],
         enabled=not o["disabled"],
         change_password=not o["lock_password"],
+        over_limit=o["over_limit"],
     )
     command.ok(f"Mailbox {mailbox.address} added (maildir {mailbox.maildir}).")
 
@@ -183,7 +242,9 @@ def mailbox_passwd(o, command):
 
 
 def mailbox_enable(o, command):
-    mailbox = services.set_mailbox_enabled(o["address"], True, actor=command.actor)
+    mailbox = services.set_mailbox_enabled(
+        o["address"], True, actor=command.actor, over_limit=o["over_limit"]
+    )
     command.ok(f"Mailbox {mailbox} enabled.")
 
 
@@ -237,6 +298,7 @@ VERBS = {
     ("domain", "enable"): domain_enable,
     ("domain", "disable"): domain_disable,
     ("domain", "list"): domain_list,
+    ("domain", "limits"): domain_limits,
     ("mailbox", "add"): mailbox_add,
     ("mailbox", "passwd"): mailbox_passwd,
     ("mailbox", "enable"): mailbox_enable,

@@ -9,19 +9,46 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.access import is_superuser
 from aliases import services as alias_services
 from audit.services import Actor
 from domains import services
 from domains.models import Domain, Mailbox
+from limits import services as limits_services
+from limits.services import OVER_LIMIT
 from mailadmin import quota
 from mailadmin.addresses import ALIAS_MAX, display_domain, normalize_address, normalize_domain
 
+OVER_LIMIT_LABEL = "Pass the domain's limit knowingly"
+
 
 class ServiceForm(forms.Form):
-    """A form whose `save` calls a service and maps its ValidationError onto the form."""
+    """A form whose `save` calls a service and maps its ValidationError onto the form.
+
+    A domain's limit (`limits.services`) refused is a message for the whole form; to a
+    superuser the form then offers a confirmation box (`over_limit`), never ticked for
+    them: a limit is passed only knowingly."""
 
     error_fields: dict[str, str] = {}  # ValidationError code → field
     default_error_field: str | None = None
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.may_pass_limits and self.data.get("over_limit"):
+            self._offer_over_limit()
+
+    @property
+    def may_pass_limits(self) -> bool:
+        return self.user is not None and is_superuser(self.user)
+
+    def _offer_over_limit(self) -> None:
+        self.fields["over_limit"] = forms.BooleanField(required=False, label=OVER_LIMIT_LABEL)
+
+    @property
+    def over_limit(self) -> bool:
+        """The superuser ticked the confirmation to pass a domain's limit."""
+        return self.may_pass_limits and bool(self.cleaned_data.get("over_limit"))
 
     def run(self, operation, *args, **kwargs):
         """The operation's result, or None with the errors added to the form."""
@@ -36,6 +63,14 @@ class ServiceForm(forms.Form):
             self.add_error(None, error.messages)
             return
         for item in error.error_list:
+            if item.code == OVER_LIMIT:
+                self.add_error(None, item)
+                if self.may_pass_limits and "over_limit" not in self.fields:
+                    self._offer_over_limit()
+                    self.add_error(
+                        None, f"As a superuser you may pass it: tick '{OVER_LIMIT_LABEL}'."
+                    )
+                continue
             field = self.error_fields.get(item.code or "", self.default_error_field)
             if field not in self.fields:
                 field = None
@@ -219,7 +254,11 @@ class MailboxCreateForm(PasswordPairForm):
         return normalize_address(f"{local}@{self.domain.domain}", max_length=ALIAS_MAX)
 
     def clean_quota(self) -> str:
-        return quota.parse(self.cleaned_data["quota"])
+        # As typed: empty means the domain's default quota, 'unlimited' none
+        # (limits.services.quota_for_new).
+        text = self.cleaned_data["quota"].strip()
+        quota.parse(text)
+        return text
 
     def password_owner(self):
         address = self.cleaned_data.get("local_part")
@@ -236,6 +275,7 @@ class MailboxCreateForm(PasswordPairForm):
             quota_text=data["quota"],
             enabled=data["enabled"],
             change_password=data["change_password"],
+            over_limit=self.over_limit,
         )
 
 
@@ -275,6 +315,7 @@ class MailboxEditForm(ServiceForm):
             quota_text=quota_text,
             change_password=data["change_password"],
             expected=data.get("fingerprint") or None,
+            over_limit=self.over_limit,
         )
 
 
@@ -326,3 +367,49 @@ class MailboxPasswordForm(PasswordPairForm):
             actor=actor,
             message="password set by staff",
         )
+
+
+class DomainLimitsForm(ServiceForm):
+    """A domain's limits as typed (empty = unlimited); `limits.services.set_limits` parses."""
+
+    mailboxes = forms.CharField(
+        required=False, max_length=20, label="Most mailboxes", help_text="Enabled mailboxes."
+    )
+    aliases = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Most aliases",
+        help_text="Enabled aliases; a mailbox's own row is not counted.",
+    )
+    max_quota = forms.CharField(
+        required=False, max_length=64, label="Largest quota of one mailbox", help_text="e.g. 2G"
+    )
+    total_quota = forms.CharField(
+        required=False,
+        max_length=64,
+        label="Total quota",
+        help_text="The sum of the mailboxes' quotas, e.g. 100G; a mailbox without quota "
+        "counts as the largest quota.",
+    )
+    default_quota = quota_field()
+    error_fields = {f"invalid_{key}": key for key in limits_services.FIELDS}
+    default_error_field = None
+
+    def __init__(self, *args, limits=None, **kwargs):
+        initial = {}
+        if limits is not None:
+            initial = {
+                "mailboxes": "" if limits.mailboxes is None else str(limits.mailboxes),
+                "aliases": "" if limits.aliases is None else str(limits.aliases),
+                "max_quota": limits_services.size_cell(limits.max_quota),
+                "total_quota": limits_services.size_cell(limits.total_quota),
+                "default_quota": quota_for_form(limits.default_quota),
+            }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["default_quota"].label = "Default quota of a new mailbox"
+        self.fields["default_quota"].help_text = "Given to a new mailbox created without one."
+
+    def save(self, name: str, actor: Actor):
+        values = {key: self.cleaned_data[key] for key in limits_services.FIELDS}
+        return self.run(limits_services.set_limits, name, actor=actor, **values)

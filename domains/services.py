@@ -28,6 +28,7 @@ from domains.models import (
     relay_nexthop,
     relay_words,
 )
+from limits import services as limits
 from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
@@ -445,8 +446,13 @@ def create_mailbox(
     quota_text: str = "",
     enabled: bool = True,
     change_password: bool = True,
+    over_limit: bool = False,
 ) -> Mailbox:
-    """Create a mailbox and its self-alias (`mail = destination = address`)."""
+    """Create a mailbox and its self-alias (`mail = destination = address`).
+
+    Held to the domain's limits (`limits.services`); without a quota it gets the domain's
+    default quota ('unlimited' asks for none). `over_limit`: a superuser who confirmed
+    passing a limit."""
     address = normalize_address(address, max_length=120)  # its self-alias lives in aliases.mail
     domain = get_domain(domain_of(address))
     if len(name) > 128:
@@ -459,10 +465,18 @@ def create_mailbox(
         raise exists
     if Alias.objects.filter(mail=address).exists():
         raise alias_exists
+    domain_limits = limits.locked(domain.domain)
+    quota_string = limits.quota_for_new(domain_limits, quota_text)
+    over = limits.check(
+        domain.domain,
+        domain_limits,
+        limits.Change(mailboxes=int(enabled), quotas_added=(quota_string,)),
+        over_limit=over_limit,
+    )
     mailbox = new_mailbox_row(
         address,
         name=name.strip(),
-        quota=quota.parse(quota_text),
+        quota=quota_string,
         enabled=enabled,
         change_password=change_password,
     )
@@ -472,7 +486,13 @@ def create_mailbox(
     with unique_or(alias_exists):
         Alias.objects.create(**self_alias_fields(mailbox))
     record(
-        actor, "create", "mailbox", address, domain=domain.domain, after=mailbox_snapshot(mailbox)
+        actor,
+        "create",
+        "mailbox",
+        address,
+        domain=domain.domain,
+        after=mailbox_snapshot(mailbox),
+        message=limits.over_note(over),
     )
     return mailbox
 
@@ -486,6 +506,7 @@ def update_mailbox(
     quota_text: str | None = None,
     change_password: bool | None = None,
     expected: str | None = None,
+    over_limit: bool = False,
 ) -> Mailbox:
     """Change name, quota or the password lock; `expected` is the `mailbox_fingerprint` the
     editor loaded: when given and the row changed since, nothing is written."""
@@ -496,8 +517,16 @@ def update_mailbox(
         if len(name) > 128:
             raise ValidationError("A name has at most 128 characters.", code="too_long")
         mailbox.name = name.strip()
+    over: list[str] = []
     if quota_text is not None:
-        mailbox.quota = quota.parse(quota_text)
+        new_quota = quota.parse(quota_text)
+        if new_quota != mailbox.quota:
+            over = limits.hold(
+                mailbox.domain_name,
+                limits.Change(quotas_added=(new_quota,), quotas_removed=(mailbox.quota,)),
+                over_limit=over_limit,
+            )
+        mailbox.quota = new_quota
     if change_password is not None:
         mailbox.change_password = change_password
     mailbox.save(update_fields=["name", "quota", "change_password"])
@@ -509,6 +538,7 @@ def update_mailbox(
         domain=mailbox.domain_name,
         before=before,
         after=mailbox_snapshot(mailbox),
+        message=limits.over_note(over),
     )
     return mailbox
 
@@ -528,9 +558,15 @@ def set_mailbox_password(
 
 
 @transaction.atomic
-def set_mailbox_enabled(address: str, enabled: bool, *, actor: Actor) -> Mailbox:
-    """Enable or disable a mailbox together with its self-alias (`follow_mailbox`)."""
+def set_mailbox_enabled(
+    address: str, enabled: bool, *, actor: Actor, over_limit: bool = False
+) -> Mailbox:
+    """Enable or disable a mailbox together with its self-alias (`follow_mailbox`);
+    enabling one is held to the domain's mailbox limit."""
     mailbox = get_mailbox(address, for_update=True)
+    over: list[str] = []
+    if enabled and not mailbox.enabled:
+        over = limits.hold(mailbox.domain_name, limits.Change(mailboxes=1), over_limit=over_limit)
     before = mailbox_snapshot(mailbox)
     mailbox.enabled = enabled
     mailbox.save(update_fields=["enabled"])
@@ -545,6 +581,7 @@ def set_mailbox_enabled(address: str, enabled: bool, *, actor: Actor) -> Mailbox
         domain=mailbox.domain_name,
         before=before,
         after=mailbox_snapshot(mailbox),
+        message=limits.over_note(over),
     )
     return mailbox
 

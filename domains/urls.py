@@ -40,6 +40,7 @@ urlpatterns = [
     path("mailboxes/<address:address>/forward/", views.mailbox_forward, name="mailbox_forward"),
     path("<str:domain>/", views.domain_detail, name="detail"),
     path("<str:domain>/edit/", views.domain_edit, name="edit"),
+    path("<str:domain>/limits/", views.domain_limits, name="limits"),
     path("<str:domain>/enable/", views.domain_set_enabled, {"enabled": True}, name="enable"),
     path("<str:domain>/disable/", views.domain_set_enabled, {"enabled": False}, name="disable"),
     path("<str:domain>/enable/confirm/", views.domain_enable_confirm, name="enable_confirm"),

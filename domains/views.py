@@ -17,6 +17,7 @@ from accounts.access import (
     domains_for,
     get_domain_for_user,
     get_mailbox_for_user,
+    is_superuser,
     mailboxes_for,
     require_superuser,
     staff_only,
@@ -27,11 +28,12 @@ from aliases import services as alias_services
 from aliases.forms import AliasEditForm
 from aliases.models import Alias, AliasKind, kind_q
 from domains import bulk_actions, services
-from domains.bulk_views import bulk_page
+from domains.bulk_views import bulk_page, over_limit_confirmed
 from domains.forms import (
     DomainCreateForm,
     DomainDeleteForm,
     DomainEditForm,
+    DomainLimitsForm,
     MailboxCreateForm,
     MailboxEditForm,
     MailboxPasswordForm,
@@ -48,14 +50,21 @@ from domains.list_filters import (
 )
 from domains.models import Mailbox
 from domains.templatetags.mail_tags import unicode_address
+from limits import services as limits
 from mailadmin.addresses import display_domain
 from mailadmin.pagination import BOUND
 
 
 @staff_only
 def domain_list(request):
-    queryset = filter_state(request, domains_for(request.user)).annotate(
-        mailbox_count=count_in_domain(Mailbox), alias_count=count_in_domain(Alias)
+    queryset = (
+        filter_state(request, domains_for(request.user))
+        .annotate(
+            mailbox_count=count_in_domain(Mailbox),
+            alias_count=count_in_domain(Alias),
+            **limits.use_annotations(),
+        )
+        .select_related("limits")
     )
     listing = paginate(
         request,
@@ -70,6 +79,13 @@ def domain_list(request):
         },
         default_sort="domain",
     )
+    for domain in listing.rows:
+        domain_limits = getattr(domain, "limits", None)
+        domain.limit_lines = (
+            limits.report(domain.domain, domain_limits, limits.use_from_row(domain))
+            if domain_limits is not None and not domain_limits.is_empty
+            else []
+        )
     return render(request, "domains/domain_list.html", {"listing": listing})
 
 
@@ -125,8 +141,34 @@ def domain_detail(request, domain):
         "self_count": self_count,
         "self_count_truncated": self_count is not None and self_count > BOUND,
         "self_toggle": f"?{toggle.urlencode()}#aliases",
+        "limit_lines": limits.report(domain.domain, limits.limits_of(domain.domain)),
     }
     return render(request, "domains/domain_detail.html", context)
+
+
+@staff_only
+def domain_limits(request, domain):
+    """A domain's limits: superusers set them; lowering one below the use is reported."""
+    domain = get_domain_for_user(request.user, domain)
+    require_superuser(request.user)
+    current = limits.limits_of(domain.domain)
+    form = DomainLimitsForm(request.POST or None, limits=current)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(domain.domain, actor_for(request))
+        if saved:
+            messages.success(request, f"Limits of {display_domain(domain.domain)} saved.")
+            for line in saved[1]:
+                if line.over:
+                    messages.warning(
+                        request, f"Over the limit now: {line.text}. Nothing was removed."
+                    )
+            return redirect("domains:detail", domain=domain.domain)
+    context = {
+        "form": form,
+        "domain": domain,
+        "limit_lines": limits.report(domain.domain, current),
+    }
+    return render(request, "domains/domain_limits.html", context)
 
 
 @staff_only
@@ -233,13 +275,19 @@ def mailbox_bulk(request):
 @staff_only
 def mailbox_create(request, domain):
     domain = get_domain_for_user(request.user, domain)
-    form = MailboxCreateForm(request.POST or None, domain=domain)
+    form = MailboxCreateForm(request.POST or None, domain=domain, user=request.user)
     if request.method == "POST" and form.is_valid():
         mailbox = form.save(actor_for(request))
         if mailbox:
             messages.success(request, f"Mailbox {unicode_address(mailbox.address)} created.")
             return redirect("domains:detail", domain=domain.domain)
-    return render(request, "domains/mailbox_create.html", {"form": form, "domain": domain})
+    domain_limits = limits.limits_of(domain.domain)
+    context = {
+        "form": form,
+        "domain": domain,
+        "limit_lines": limits.report(domain.domain, domain_limits) if domain_limits else [],
+    }
+    return render(request, "domains/mailbox_create.html", context)
 
 
 def _mailbox_aliases(mailbox: Mailbox, user) -> list[Alias]:
@@ -254,7 +302,7 @@ def _mailbox_aliases(mailbox: Mailbox, user) -> list[Alias]:
 @staff_only
 def mailbox_edit(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
-    form = MailboxEditForm(request.POST or None, mailbox=mailbox)
+    form = MailboxEditForm(request.POST or None, mailbox=mailbox, user=request.user)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
         messages.success(request, f"Mailbox {unicode_address(mailbox.address)} saved.")
         return redirect("domains:mailbox", address=mailbox.address)
@@ -317,7 +365,21 @@ def mailbox_password(request, address):
 @require_POST
 def mailbox_set_enabled(request, address, enabled: bool):
     mailbox = get_mailbox_for_user(request.user, address)
-    services.set_mailbox_enabled(mailbox.address, enabled, actor=actor_for(request))
+    try:
+        services.set_mailbox_enabled(
+            mailbox.address,
+            enabled,
+            actor=actor_for(request),
+            over_limit=over_limit_confirmed(request),
+        )
+    except ValidationError as error:
+        context = {
+            "mailbox": mailbox,
+            "change": consequences.mailbox_change(mailbox, enabled),
+            "errors": error.messages,
+            "offer_over_limit": is_superuser(request.user),
+        }
+        return render(request, "domains/mailbox_set_enabled.html", context, status=400)
     state = "enabled" if enabled else "disabled"
     messages.success(request, f"Mailbox {unicode_address(mailbox.address)} {state}.")
     return redirect("domains:detail", domain=mailbox.domain_name)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "selfservice",
     "audit",
     "vacation",
+    "limits",  # per-domain limits (panel-owned)
     # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
     "axes",
     "django_otp",

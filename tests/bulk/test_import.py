@@ -243,7 +243,8 @@ def test_a_bad_header_is_reported_as_line_1():
     assert [str(p) for p in report.errors] == [
         "file: Line 1: unknown column(s) 'pasword'; the columns are kind, address, destination, "
         "enabled, transport, name, password, crypt, quota, change_password, maildir, home, uid, "
-        "gid, procmailrc, spamassassinrc."
+        "gid, procmailrc, spamassassinrc, max_mailboxes, max_aliases, max_quota, total_quota, "
+        "default_quota."
     ]
     assert run_import("").errors[0].message == "The file is empty: it needs a header row."
     too_many = run_import("kind,address\ndomain,example.org,extra\n")

@@ -42,6 +42,7 @@ URLS = [
     ("domains:mailbox_list", "/domains/mailboxes/", STAFF),
     ("domains:detail", "/domains/example.org/", SCOPED),
     ("domains:edit", "/domains/example.org/edit/", SUPER_SCOPED),
+    ("domains:limits", "/domains/example.org/limits/", SUPER_SCOPED),
     ("domains:enable", "/domains/example.org/enable/", POST_ONLY),
     ("domains:disable", "/domains/example.org/disable/", POST_ONLY),
     ("domains:enable_confirm", "/domains/example.org/enable/confirm/", SUPER_SCOPED),
@@ -90,6 +91,7 @@ URLS = [
 POSTS = [
     ("domains:create", "/domains/add/", {"name": "new.org", "transport": "virtual:"}, P_SUPER),
     ("domains:edit", "/domains/example.org/edit/", {"transport": "smtp:"}, P_SUPER_SCOPED),
+    ("domains:limits", "/domains/example.org/limits/", {"mailboxes": "50"}, P_SUPER_SCOPED),
     ("domains:enable", "/domains/example.org/enable/", {}, P_SUPER_SCOPED),
     ("domains:disable", "/domains/example.org/disable/", {}, P_SUPER_SCOPED),
     ("domains:delete", "/domains/example.org/delete/", {}, P_SUPER_SCOPED),

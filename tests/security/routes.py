@@ -107,6 +107,13 @@ ROUTES = [
         scoped=True,
     ),
     Route(
+        "domains:limits",
+        "/domains/example.org/limits/",
+        {"mailboxes": "50"},
+        who="superuser",
+        scoped=True,
+    ),
+    Route(
         "domains:enable",
         "/domains/example.org/enable/",
         {},
