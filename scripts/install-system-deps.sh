@@ -6,8 +6,9 @@ set -euo pipefail
 
 build=(python3-venv default-libmysqlclient-dev pkg-config gcc python3-dev)
 test=(mariadb-client postfix postfix-mysql courier-authdaemon courier-authlib-mysql
-      dovecot-core dovecot-imapd dovecot-mysql swaks chromium wrk nodejs)
+      dovecot-core dovecot-imapd dovecot-mysql swaks chromium wrk)
 
+test+=(nodejs)  # the browser tests' axe-core, installed by npm ci
 packages=("${build[@]}")
 [ "${1:-build}" = test ] && packages+=("${test[@]}")
 # npm (for the browser tests' axe-core) may come with Node.js itself rather than Debian's package.
