@@ -18,6 +18,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The browser tests' own files (axe-core), pinned in package-lock.json, from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
@@ -35,6 +40,7 @@ lint: $(VENV)/.installed
 # the MariaDB-only schema tests and the real mail-stack layer.
 test: $(VENV)/.installed
 	scripts/install-system-deps.sh test
+	$(MAKE) --no-print-directory node_modules/.installed
 	scripts/ensure-mariadb.sh
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
@@ -47,7 +53,7 @@ test-mariadb: $(VENV)/.installed
 	DATABASE_URL=$(MARIADB_URL) MAILADMIN_TEST_ENGINE=mysql $(PY) -m pytest -p no:cacheprovider
 
 # Screenshots of the panel's main pages (headless Chromium), for the docs.
-screenshots: $(VENV)/.installed
+screenshots: $(VENV)/.installed node_modules/.installed
 	env -u DATABASE_URL MAILADMIN_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_postmaster_browser.py -m browser -p no:cacheprovider -q
 
 clean:

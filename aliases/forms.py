@@ -18,7 +18,7 @@ from aliases.models import Alias, is_domain_source, is_domain_target
 from audit.services import Actor
 from domains.forms import ServiceForm
 from domains.models import Domain
-from mailadmin.addresses import ALIAS_MAX, domain_of
+from mailadmin.addresses import ALIAS_MAX, display_domain, domain_of
 
 DESTINATIONS_HELP = "One address per line or comma separated; duplicates are removed."
 CHOOSE = "— choose —"
@@ -101,8 +101,21 @@ class ForwardForm(AliasFormBase):
     enabled = forms.BooleanField(required=False, initial=True)
     field_order = ["source", "destinations", "enabled", "confirm"]
 
+    def __init__(self, *args, domain: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain = domain
+        if domain:
+            shown = display_domain(domain)
+            self.fields["source"].widget.attrs["placeholder"] = f"name@{shown}"
+            self.fields["source"].help_text = format_html(
+                "The name alone is enough: the address is then at {}.", shown
+            )
+
     def clean_source(self) -> str:
-        source = services.normalize_source(self.cleaned_data["source"])
+        text = self.cleaned_data["source"].strip()
+        if self.domain and text and "@" not in text:
+            text = f"{text}@{self.domain}"
+        source = services.normalize_source(text)
         if is_domain_source(source):
             raise ValidationError(
                 "That is a catch-all or domain alias: use those forms.", code="invalid"

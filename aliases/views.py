@@ -10,7 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import actor_for, aliases_for, get_alias_for_user, is_superuser, staff_only
+from accounts.access import (
+    actor_for,
+    aliases_for,
+    domain_filter,
+    get_alias_for_user,
+    is_superuser,
+    staff_only,
+)
 from aliases import consequences, services
 from aliases.forms import DOMAIN_ALIAS_NOTE, FORMS, AliasEditForm
 from aliases.models import AliasKind
@@ -81,11 +88,9 @@ def alias_create(request):
     kind = request.GET.get("kind", "forward")
     if kind not in FORMS:
         raise Http404("No such kind of alias.")
-    domain = request.GET.get("domain", "")[:255]
-    options = {"user": request.user}
-    if kind != "forward":
-        options["domain"] = domain
-    form = FORMS[kind](request.POST or None, **options)
+    # the domain whose page linked here: one of the user's, else the lists' 404
+    domain = domain_filter(request.user, request.GET.get("domain", "")[:255])
+    form = FORMS[kind](request.POST or None, user=request.user, domain=domain)
     if request.method == "POST" and form.is_valid():
         alias = form.save(actor_for(request))
         if alias:

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Install the Debian packages a target needs, only those missing. Usage:
 #   scripts/install-system-deps.sh build     # to build mysqlclient (make run)
-#   scripts/install-system-deps.sh test      # + MariaDB client, mail stack, Chromium (make test)
+#   scripts/install-system-deps.sh test      # + MariaDB client, mail stack, Chromium, npm (make test)
 set -euo pipefail
 
 build=(python3-venv default-libmysqlclient-dev pkg-config gcc python3-dev)
 test=(mariadb-client postfix postfix-mysql courier-authdaemon courier-authlib-mysql
       dovecot-core dovecot-imapd dovecot-mysql swaks chromium wrk acl)
 
+test+=(nodejs)  # the browser tests' axe-core, installed by npm ci
 packages=("${build[@]}")
 [ "${1:-build}" = test ] && packages+=("${test[@]}")
+# npm (for the browser tests' axe-core) may come with Node.js itself rather than Debian's package.
+[ "${1:-build}" = test ] && ! command -v npm >/dev/null && packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

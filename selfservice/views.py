@@ -12,9 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from aliases.models import Alias, AliasKind
+from aliases.services import MailboxDelivery
 from audit.services import Actor
 from mailadmin.quota import humanize
-from routing.sources import sources_of
+from routing.sources import DeliveringAddress, sources_of
 from selfservice import auth, throttle
 from selfservice.forms import MailboxLoginForm, OwnPasswordForm
 
@@ -75,12 +77,51 @@ def login(request):
 @auth.mailbox_required
 def account(request):
     mailbox = request.mailbox
+    sources = sources_of(mailbox.address)
+    own_row = Alias.objects.filter(mail=mailbox.address).values_list("destination", flat=True)
+    delivery = MailboxDelivery.of(mailbox.address, own_row.first())
     context = {
         "mailbox": mailbox,
         "quota": humanize(mailbox.quota),
-        "sources": sources_of(mailbox.address),
+        "sources": sources,
+        "own_mail": own_mail_in_words(delivery),
+        "other_mail": [source_in_words(source, mailbox.address) for source in sources],
     }
     return render(request, "selfservice/account.html", context)
+
+
+def own_mail_in_words(delivery: MailboxDelivery) -> str:
+    """What happens to mail for the mailbox's address, as its own alias row says."""
+    to = f"Mail to {delivery.address}"
+    targets = ", ".join(delivery.targets)
+    if not delivery.forwarded:
+        if delivery.keeps_copy:
+            return f"{to} is delivered to this mailbox."
+        return f"{to} is not delivered to this mailbox: ask your postmaster."
+    if delivery.keeps_copy:
+        return f"{to} is delivered to this mailbox and is also forwarded to {targets}."
+    return f"{to} is forwarded to {targets}; no copy is kept in this mailbox."
+
+
+def source_in_words(source: DeliveringAddress, address: str) -> str:
+    """How another address's mail comes to `address`, one `routing.sources` row in words."""
+    via = "" if source.to == address else f" (through {source.to})"
+    if source.kind == AliasKind.DOMAIN_ALIAS:
+        alias_domain, target_domain = source.rule[1:], source.to.partition("@")[2]
+        if source.address.startswith("@"):
+            return (
+                f"Mail to any address at {alias_domain} goes to the same address at "
+                f"{target_domain}{via}."
+            )
+        return (
+            f"Mail to {source.address} comes here too: {alias_domain} receives mail for "
+            f"the same addresses at {target_domain}{via}."
+        )
+    if source.kind == AliasKind.CATCH_ALL:
+        return (
+            f"Mail to {source.label} (one with no mailbox or alias of its own) comes here too{via}."
+        )
+    return f"Mail to {source.address} comes here too: it is forwarded to {source.to}."
 
 
 @sensitive_post_parameters("current_password", "new_password1", "new_password2")

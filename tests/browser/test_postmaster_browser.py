@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 
 STAFF_PASSWORD = "Postmaster-Pass-2024"
 MAIL_PASSWORD = "Anna-Mail-Secret-77"
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -120,6 +121,13 @@ def test_a_postmaster_sets_up_a_domain_in_the_browser(live_server, staff, page):
     assert not Alias.objects.get(mail="@xn--bcher-kva.example").enabled
     shot(page, "06-domain-page")
 
+    # the tracer draws the route of the forward: address → anna and boss@gmail.com
+    page.goto(f"{base}/audit/trace/?address=team@xn--bcher-kva.example")
+    diagram = page.locator(".route-diagram-box svg")
+    assert diagram.count() == 1 and "boss@gmail.com" in diagram.text_content()
+    shot(page, "11-tracer")
+    page.goto(f"{base}/domains/xn--bcher-kva.example/")
+
     # delete the forward, behind a confirmation page
     row(page, "team@bücher.example").locator("text=Delete").click()
     assert "Delete alias team@bücher.example?" in page.content()
@@ -140,6 +148,14 @@ def test_a_postmaster_sets_up_a_domain_in_the_browser(live_server, staff, page):
     shot(page, "09-alias-list")
     page.goto(f"{base}/admins/")
     shot(page, "10-admins")
+
+    # the same panel on a phone
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/")
+    assert page.is_visible("button.navbar-toggler")
+    shot(page, "12-phone-dashboard")
+    page.goto(f"{base}/domains/")
+    shot(page, "13-phone-domain-list")
 
 
 def test_a_domain_admin_cannot_reach_another_domain(live_server, staff, page):
