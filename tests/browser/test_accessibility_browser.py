@@ -13,8 +13,10 @@ from django.core.cache import cache
 
 from accounts.models import DomainAssignment
 from aliases import services as alias_services
+from aliases.models import Alias
 from domains import services
 from domains.models import Domain, Mailbox
+from vacation.models import Vacation
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +41,8 @@ STAFF_PAGES = [
     "/audit/findings/",
     "/audit/history/",
     "/domains/mailboxes/ann@example.org/password/",
+    "/domains/mailboxes/ann@example.org/vacation/",
+    "/domains/example.org/limits/",
 ]
 
 
@@ -107,6 +111,8 @@ def test_the_mailbox_owners_pages_have_no_serious_violation(live_server, panel, 
     found["account"] = serious_violations(page)
     page.goto(f"{base}/account/password/")
     found["password"] = serious_violations(page)
+    page.goto(f"{base}/account/vacation/")
+    found["vacation"] = serious_violations(page)
     assert {url: v for url, v in found.items() if v} == {}
 
 
@@ -120,12 +126,21 @@ def focus_outline(page) -> str:
 
 
 def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Tab until the element `selector` has the focus, checking the focus is always shown."""
+    """Tab until the element `selector` has the focus (it may have it already: autofocus),
+    checking the focus is always shown."""
+    if page.evaluate(f"document.activeElement.matches({selector!r})"):
+        return
     for _ in range(limit):
         page.keyboard.press("Tab")
         shown = focus_outline(page)
+        for _ in range(10):  # Bootstrap's focus ring fades in (a 0.15 s transition)
+            if shown not in ("", "none"):
+                break
+            page.wait_for_timeout(50)
+            shown = focus_outline(page)
         tag = page.evaluate("document.activeElement.tagName")
-        assert shown not in ("", "none"), f"focus not visible on a {tag}"
+        name = page.evaluate("document.activeElement.name || document.activeElement.id")
+        assert shown not in ("", "none"), f"focus not visible on a {tag} {name}"
         if page.evaluate(f"document.activeElement.matches({selector!r})"):
             return
     raise AssertionError(f"Tab never reached {selector}")
@@ -151,3 +166,58 @@ def test_a_postmaster_creates_a_mailbox_with_the_keyboard_only(live_server, pane
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/domains/example.org/")
     assert Mailbox.objects.filter(address="bob@example.org").exists()
+
+
+def test_a_postmaster_disables_an_alias_through_its_confirmation_with_the_keyboard_only(
+    live_server, panel, page
+):
+    base = live_server.url
+    log_in(page, base)
+    page.goto(f"{base}/aliases/sales@example.org/")
+    tab_to(page, "a[href='/aliases/sales@example.org/disable/confirm/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/aliases/sales@example.org/disable/confirm/")
+    tab_to(page, "form[action='/aliases/sales@example.org/disable/'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/confirm/" not in url)
+    assert not Alias.objects.get(mail="sales@example.org").enabled
+
+
+def test_a_postmaster_adds_a_forward_and_traces_it_with_the_keyboard_only(live_server, panel, page):
+    base = live_server.url
+    log_in(page, base)
+    page.goto(f"{base}/aliases/add/?kind=forward&domain=example.org")
+    tab_to(page, "input[name=source]")
+    page.keyboard.type("team@example.org")
+    tab_to(page, "textarea[name=destinations], input[name=destinations]")
+    page.keyboard.type("ann@example.org")
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/add/" not in url)
+    assert Alias.objects.filter(mail="team@example.org").exists()
+    page.goto(f"{base}/audit/trace/")
+    tab_to(page, "input[name=address]")
+    page.keyboard.type("team@example.org")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#trace-outcome")
+    assert "ann@example.org" in page.inner_text("#trace-outcome")
+
+
+def test_a_mailbox_owner_switches_on_a_vacation_with_the_keyboard_only(live_server, panel, page):
+    base = live_server.url
+    page.goto(f"{base}/account/login/")
+    tab_to(page, "input[name=address]")
+    page.keyboard.type("ann@example.org")
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(MAIL_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/account/")
+    tab_to(page, "a[href='/account/vacation/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/account/vacation/")
+    tab_to(page, "textarea[name=body]")
+    page.keyboard.type("Back on Monday.")
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Vacation on: mail to ann@example.org is answered.")
+    assert Vacation.objects.get(mailbox="ann@example.org").enabled
