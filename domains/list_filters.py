@@ -14,7 +14,14 @@ from aliases.services import MailboxDelivery
 from mailadmin.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
-MAILBOX_SORTS = {"address": "address", "name": "name", "quota": "quota", "enabled": "enabled"}
+MAILBOX_SORTS = {
+    "address": "address",
+    "name": "name",
+    "quota": "quota",
+    "enabled": "enabled",
+    # How full at the last measurement (usage.models): `-usage` is "most full" first.
+    "usage": "usage__fill",
+}
 ALIAS_SORTS = {"mail": "mail", "destination": "destination", "enabled": "enabled"}
 
 

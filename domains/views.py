@@ -89,7 +89,9 @@ def domain_detail(request, domain):
     domain = get_domain_for_user(request.user, domain)
     mailboxes = paginate(
         request,
-        with_delivery(filter_state(request, Mailbox.objects.filter(domain_name=domain.domain))),
+        with_delivery(
+            filter_state(request, Mailbox.objects.filter(domain_name=domain.domain))
+        ).select_related("usage"),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",
@@ -202,7 +204,7 @@ def mailbox_list(request):
     )
     listing = paginate(
         request,
-        with_delivery(queryset),
+        with_delivery(queryset).select_related("usage"),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",

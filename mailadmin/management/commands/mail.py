@@ -28,6 +28,7 @@ from audit.services import Actor
 from bulk import cli as bulk_cli
 from domains import cli as domains_cli
 from mailstack import cli as mailstack_cli
+from usage import cli as usage_cli
 
 # In the order `mail --help` lists their nouns.
 PLUGINS = [
@@ -37,6 +38,7 @@ PLUGINS = [
     bulk_cli,  # mail import, mail export
     audit_cli,  # mail check
     accounts_cli,  # mail admin reset-2fa|unlock
+    usage_cli,  # mail usage collect
 ]
 
 
