@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -133,7 +134,11 @@ def _measure_batch(rows, pool, base, using, summary: Summary) -> None:
                 measured_at=now,
             )
         )
+    # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target; SQLite's ON CONFLICT needs one.
+    target = (
+        ["mailbox"] if connections[using].features.supports_update_conflicts_with_target else None
+    )
     MailboxUsage.objects.using(using).bulk_create(
-        usages, update_conflicts=True, unique_fields=["mailbox"], update_fields=UPDATED
+        usages, update_conflicts=True, unique_fields=target, update_fields=UPDATED
     )
     summary.mailboxes += len(usages)
