@@ -61,17 +61,17 @@ def insert_mailboxes(root: str, count: int) -> None:
         Mailbox.objects.all().delete()
         Domain.objects.all().delete()
         Domain.objects.bulk_create(Domain(domain=f"d{n:03d}.example") for n in range(1000))
-    rows = (
-        Mailbox(
-            address=f"u{n:06d}@d{n % 1000:03d}.example",
-            home=root,
-            maildir=f"d{n % 1000:03d}.example/u{n:06d}/",
-            quota="1048576S",
-            crypt="x",
+    for start in range(0, count, BATCH):  # in chunks: the setup must not set the peak
+        Mailbox.objects.bulk_create(
+            Mailbox(
+                address=f"u{n:06d}@d{n % 1000:03d}.example",
+                home=root,
+                maildir=f"d{n % 1000:03d}.example/u{n:06d}/",
+                quota="1048576S",
+                crypt="x",
+            )
+            for n in range(start, min(count, start + BATCH))
         )
-        for n in range(count)
-    )
-    Mailbox.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def main() -> None:
