@@ -43,6 +43,7 @@ from domains.list_filters import (
     filter_domain,
     filter_state,
     mark_delivery,
+    measured_when_sorted_by_usage,
     paginate,
     with_delivery,
 )
@@ -90,7 +91,11 @@ def domain_detail(request, domain):
     mailboxes = paginate(
         request,
         with_delivery(
-            filter_state(request, Mailbox.objects.filter(domain_name=domain.domain))
+            measured_when_sorted_by_usage(
+                request,
+                filter_state(request, Mailbox.objects.filter(domain_name=domain.domain)),
+                "m",
+            )
         ).select_related("usage"),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
@@ -204,7 +209,7 @@ def mailbox_list(request):
     )
     listing = paginate(
         request,
-        with_delivery(queryset).select_related("usage"),
+        with_delivery(measured_when_sorted_by_usage(request, queryset)).select_related("usage"),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",
