@@ -2,8 +2,8 @@
 Django's cache until the content of the mail tables changes.
 
 Below audit.scale.LARGE_FROM rows the page shows current findings on every view. Running
-every check costs about 15 ms at a thousand rows; reading the tables (and the usage table) to fingerprint
-their content costs a few. So a view runs the checks only when the content differs from
+every check costs about 15 ms at a thousand rows; reading the tables (the usage table too)
+to fingerprint their content costs a few. So a view runs the checks only when the content differs from
 the last run, however it changed: through the panel, the `mail` command, or SQL typed
 straight into the database (no audit entry, no signal: only the rows themselves tell).
 
@@ -29,8 +29,8 @@ TABLES = (Domain, Mailbox, Alias, MailboxUsage)
 
 
 def tables_fingerprint() -> str:
-    """A digest of every row of `domains`, `users`, `aliases` and the usage table, in key order (no sort:
-    the primary key is the clustered index); one query per table.
+    """A digest of every row of `domains`, `users`, `aliases` and the usage table, in key
+    order (no sort: the primary key is the clustered index); one query per table.
 
     The rows are hashed as the database driver returns them: the ORM builds the query, but
     converting every value to its Python type would cost more than the query itself.
