@@ -3,8 +3,8 @@ Django's cache until the content of the mail tables changes.
 
 Below audit.scale.LARGE_FROM rows the page shows current findings on every view. Running
 every check costs about 15 ms at a thousand rows; reading the tables (the usage table too)
-to fingerprint their content costs a few. So a view runs the checks only when the content differs from
-the last run, however it changed: through the panel, the `mail` command, or SQL typed
+to fingerprint their content costs a few. So a view runs the checks only when the content
+differs from the last run, however it changed: through the panel, the `mail` command, or SQL typed
 straight into the database (no audit entry, no signal: only the rows themselves tell).
 
 Nothing is written to the database: the cache is Django's (CACHES; per process by default).
