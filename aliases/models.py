@@ -10,8 +10,10 @@ from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Replace
 
 from domains.models import Mailbox, domain_part
+from mailadmin.autoreply import SEPARATOR, autoreply_domain, is_autoreply
 
 
 def split_destinations(destination: str) -> list[str]:
@@ -49,11 +51,32 @@ DOMAIN_SOURCE = RowTest(Q(mail__istartswith="@"), lambda mail, destination: is_d
 DOMAIN_TARGET = RowTest(
     Q(destination__istartswith="@"), lambda mail, destination: is_domain_target(destination)
 )
-# The row delivers to its own source only: a mailbox's self-alias. SQL compares the column
-# (under MySQL's collation), Python the addresses Postfix reads from it.
+
+
+def routing_destinations(destination: str) -> list[str]:
+    """The addresses of a row that are routing choices: its autoreply address (a vacation
+    that is on, mailadmin.autoreply) left out."""
+    return [d for d in split_destinations(destination) if not is_autoreply(d)]
+
+
+def _with_autoreply() -> Concat:
+    """SQL: `mail` followed by its autoreply address, as the vacation writes the row."""
+    local_hash_domain = Replace(F("mail"), Value("@"), Value(SEPARATOR))
+    return Concat(
+        F("mail"),
+        Value(","),
+        local_hash_domain,
+        Value("@" + autoreply_domain()),
+        output_field=models.CharField(),
+    )
+
+
+# The row delivers to its own source only (and, while its vacation is on, to its autoreply
+# address): a mailbox's self-alias. SQL compares the column (under MySQL's collation),
+# Python the addresses Postfix reads from it.
 TO_ITSELF = RowTest(
-    Q(mail=F("destination")),
-    lambda mail, destination: split_destinations(destination) == [mail],
+    Q(mail=F("destination")) | Q(destination=_with_autoreply()),
+    lambda mail, destination: routing_destinations(destination) == [mail],
 )
 
 # Each kind: the tests it passes (True) and fails (False). In the order of the SQL `CASE`.

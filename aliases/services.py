@@ -9,6 +9,9 @@
   mailbox (domains.services), so it can be edited here but not removed or toggled.
   Forwarding a mailbox rewrites that row, and only `forward_mailbox` may leave the mailbox
   out of it (then no mail reaches its maildir).
+- autoreply: while a mailbox's vacation is on, its own row also lists its autoreply address
+  (mailadmin.autoreply); only `set_mailbox_autoreply` writes it, and forwarding keeps it.
+  Nobody else may name an autoreply address.
 
 The source domain must be hosted. Every operation is atomic and audited.
 """
@@ -20,11 +23,18 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aliases.models import Alias, is_domain_source, is_domain_target, split_destinations
+from aliases.models import (
+    Alias,
+    is_domain_source,
+    is_domain_target,
+    routing_destinations,
+    split_destinations,
+)
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from mailadmin import fingerprint
 from mailadmin.addresses import ALIAS_MAX, domain_of, normalize_address, normalize_domain
+from mailadmin.autoreply import autoreply_address, is_autoreply
 from mailadmin.unique import unique_or
 
 
@@ -73,6 +83,12 @@ def _validated(
     its own row; every other writer of that row must keep the mailbox among its targets."""
     source = normalize_source(source)
     targets = parse_destinations(destinations)
+    if any(is_autoreply(t) for t in targets):
+        raise ValidationError(
+            "Addresses at the autoreply domain are reserved for the vacation responder: "
+            "switch a mailbox's vacation on instead.",
+            code="reserved_autoreply",
+        )
     if not mailbox_forward:
         keeps_own_delivery(source, targets, is_mailbox=is_mailbox(source))
     validate_source_domain(source)
@@ -226,14 +242,27 @@ class MailboxDelivery:
     address: str
     targets: tuple[str, ...] = ()  # where it is forwarded, the mailbox itself left out
     keeps_copy: bool = True  # the row lists the mailbox (or there is no row at all)
+    autoreply: bool = False  # the row lists the mailbox's autoreply address (vacation on)
 
     @classmethod
     def of(cls, address: str, destination: str | None) -> "MailboxDelivery":
         """From the mailbox's own row's `destination` (None: the mailbox has no row)."""
         if destination is None:
             return cls(address)
-        listed = split_destinations(destination)
-        return cls(address, tuple(d for d in listed if d != address), address in listed)
+        listed = routing_destinations(destination)
+        return cls(
+            address,
+            tuple(d for d in listed if d != address),
+            address in listed,
+            autoreply_address(address) in split_destinations(destination),
+        )
+
+    def row_destinations(self) -> list[str]:
+        """The own row's destinations for this delivery: the mailbox (when it keeps a copy),
+        its forwards, then its autoreply address (when its vacation is on)."""
+        mine = [self.address] if self.keeps_copy else []
+        autoreply = [autoreply_address(self.address)] if self.autoreply else []
+        return mine + list(self.targets) + autoreply
 
     @property
     def forwarded(self) -> bool:
@@ -278,16 +307,18 @@ def forward_mailbox(
             "Give a destination, or keep a copy in the mailbox.", code="no_destination"
         )
     mine = [address] if keep_copy else []
-    source, destination = _validated(address, mine + targets, mailbox_forward=True)
+    source, _ = _validated(address, mine + targets, mailbox_forward=True)
     row = Alias.objects.select_for_update().filter(mail=source).first()
     before = alias_snapshot(row) if row else None
+    on_vacation = row is not None and MailboxDelivery.of(source, row.destination).autoreply
+    delivery = MailboxDelivery(source, tuple(targets), keep_copy, on_vacation)
+    destination = destination_text(source, delivery.row_destinations())
     if row:
         fingerprint.check(alias_fingerprint(row), expected, f"Alias {row.mail}")
         row.destination = destination
         row.save(update_fields=["destination"])
     else:  # an adopted mailbox without its own row
         row = Alias.objects.create(mail=source, destination=destination, enabled=mailbox.enabled)
-    delivery = MailboxDelivery.of(source, destination)
     record(
         actor,
         "forward" if delivery.forwarded else "unforward",
@@ -304,3 +335,42 @@ def forward_mailbox(
 def stop_forwarding_mailbox(address: str, *, actor: Actor, expected: str | None = None) -> Alias:
     """Plain local delivery again: the mailbox's own row becomes its self-alias."""
     return forward_mailbox(address, [], actor=actor, keep_copy=True, expected=expected)
+
+
+@transaction.atomic
+def set_mailbox_autoreply(address: str, on: bool, *, actor: Actor) -> Alias | None:
+    """Add the mailbox's autoreply address to its own row (`on`), or take it out: the
+    vacation responder's route. Its forwards and local copy stay as they are. The row is
+    created as the self-alias when an adopted mailbox has none. Audited as a vacation change
+    of the row; None when nothing changes."""
+    address = normalize_address(address)
+    mailbox = Mailbox.objects.select_for_update().filter(address=address).first()
+    if mailbox is None:
+        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
+    row = Alias.objects.select_for_update().filter(mail=address).first()
+    delivery = MailboxDelivery.of(address, row.destination if row else None)
+    if delivery.autoreply == on:
+        return None
+    before = alias_snapshot(row) if row else None
+    changed = MailboxDelivery(address, delivery.targets, delivery.keeps_copy, on)
+    destination = destination_text(address, changed.row_destinations())
+    if row:
+        row.destination = destination
+        row.save(update_fields=["destination"])
+    else:
+        row = Alias.objects.create(mail=address, destination=destination, enabled=mailbox.enabled)
+    record(
+        actor,
+        "autoreply-on" if on else "autoreply-off",
+        "mailbox",
+        address,
+        domain=domain_of(address),
+        before=before,
+        after=alias_snapshot(row),
+        message=(
+            "vacation on: mail is also answered by the responder"
+            if on
+            else "vacation off: no more automatic replies"
+        ),
+    )
+    return row

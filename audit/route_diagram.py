@@ -20,6 +20,7 @@ _OUTCOMES = {
     "bounced": ("#f8d7da", "#dc3545", "bounced"),
     "rejected": ("#f8d7da", "#dc3545", "rejected"),
     "deferred": ("#fff3cd", "#b07d00", "deferred"),
+    "autoreply": ("#e2e3e5", "#6c757d", "auto-reply"),
 }
 _PLAIN = ("#f8f9fa", "#6c757d")
 

@@ -32,6 +32,7 @@ from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
 from mailadmin.unique import unique_or
+from vacation.models import Vacation, VacationNotice
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,8 @@ def remove_domain(name: str, *, actor: Actor, inbound: str = "keep") -> Removed:
     domain = get_domain(name, for_update=True)
     incoming = list(inbound_references(domain.domain, for_update=True))
     mailboxes, _ = Mailbox.objects.filter(domain_name=domain.domain).delete()
+    Vacation.objects.filter(mailbox__endswith="@" + domain.domain).delete()
+    VacationNotice.objects.filter(mailbox__endswith="@" + domain.domain).delete()
     aliases, _ = Alias.objects.filter(domain_name=domain.domain).delete()
     remove = inbound == "remove"
     if remove:
@@ -567,6 +570,8 @@ def remove_mailbox(address: str, *, actor: Actor) -> Removed:
         else:
             alias.delete()
             removed_aliases += 1
+    Vacation.objects.filter(mailbox=mailbox.address).delete()
+    VacationNotice.objects.filter(mailbox=mailbox.address).delete()
     mailbox.delete()
     record(
         actor,

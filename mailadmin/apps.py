@@ -1,3 +1,4 @@
+import contextlib
 from pathlib import Path
 
 from django.apps import AppConfig
@@ -33,6 +34,9 @@ def create_directories() -> None:
     if database["ENGINE"] == "django.db.backends.sqlite3":
         private_dir(Path(database["NAME"]).parent)
     data_dir, static_root = Path(settings.DATA_DIR), Path(settings.STATIC_ROOT)
-    if data_dir in static_root.parents:
-        private_dir(data_dir)
-    static_root.mkdir(parents=True, exist_ok=True)
+    # Only against WhiteNoise's warning: a process of another user that serves no pages (the
+    # vacation responder, run by Postfix as the user vacation) may not be able to create it.
+    with contextlib.suppress(PermissionError):
+        if data_dir in static_root.parents:
+            private_dir(data_dir)
+        static_root.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "selfservice",
     "audit",
+    "vacation",
     "usage",  # how full each mailbox is (`mail usage collect`)
     # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
     "axes",
@@ -271,6 +272,14 @@ except ValidationError as error:
     raise ImproperlyConfigured(f"MAILADMIN_RECIPIENT_DELIMITER: {error.messages[0]}") from None
 # The mail servers' MySQL password; empty: one generated once into the data directory.
 MAILADMIN_MAILSERVER_DB_PASSWORD = env("MAILADMIN_MAILSERVER_DB_PASSWORD")
+# The vacation responder's reserved domain (mailadmin.autoreply): Postfix hands its mail to
+# the vacation pipe service. Under .invalid by default, so it can never leave this host.
+MAILADMIN_AUTOREPLY_DOMAIN = env("MAILADMIN_AUTOREPLY_DOMAIN", "autoreply.mailadmin.invalid")
+MAILADMIN_AUTOREPLY_DOMAIN = MAILADMIN_AUTOREPLY_DOMAIN.strip().lower().rstrip(".")
+if not MAILADMIN_AUTOREPLY_DOMAIN or "@" in MAILADMIN_AUTOREPLY_DOMAIN:
+    raise ImproperlyConfigured("MAILADMIN_AUTOREPLY_DOMAIN must be a domain name")
+# The program the vacation responder sends its replies with (Postfix's sendmail).
+MAILADMIN_SENDMAIL = env("MAILADMIN_SENDMAIL", "/usr/sbin/sendmail")
 
 # --- end-user self-service (/account/) -------------------------------------------------
 # Failed logins are counted (selfservice.throttle) in the database by default, shared by

@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("account/", include("selfservice.urls")),
     path("bulk/", include("bulk.urls")),
+    path("", include("vacation.urls")),
 ]
 
 handler403 = "mailadmin.views.permission_denied"

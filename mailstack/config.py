@@ -15,14 +15,17 @@ to the delimiter the routing model assumes.
 import os
 import re
 import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from mailadmin.addresses import check_recipient_delimiter
+from mailadmin.autoreply import autoreply_domain
 from mailadmin.datadir import generated_secret
 from routing.extensions import recipient_delimiter  # the delimiter assumed: routing owns it
 from routing.styles import STYLES, alias_style  # the style assumed: routing owns it
@@ -68,6 +71,9 @@ class Target:
     dovecot_version: str = "2.3"
     postfix_dir: str = "/etc/postfix"
     dovecot_dir: str = "/etc/dovecot"
+    # The vacation responder's program (the pipe service runs it as the user vacation).
+    python: str = "/opt/mailadmin/.venv/bin/python"
+    manage: str = "/opt/mailadmin/manage.py"
     # Hosts the mail servers connect from, for the grants ('localhost' is MySQL's name for
     # socket connections; '127.0.0.1' for TCP).
     client_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
@@ -84,7 +90,15 @@ class Target:
                 f"Dovecot {self.dovecot_version} is not supported: use {DOVECOT_VERSIONS}."
             )
         check_recipient_delimiter(self.recipient_delimiter)
-        for what in ("db_name", "db_host", "db_user", "db_password", "mail_home"):
+        for what in (
+            "db_name",
+            "db_host",
+            "db_user",
+            "db_password",
+            "mail_home",
+            "python",
+            "manage",
+        ):
             value = getattr(self, what)
             # The values go unquoted into Postfix, Courier and Dovecot files.
             if not _SAFE_VALUE.match(value):
@@ -151,6 +165,8 @@ def target_for_database(connection=None, **overrides) -> Target:
         "mail_home": settings.MAILADMIN_MAIL_HOME,
         "style": alias_style(),
         "recipient_delimiter": recipient_delimiter(),
+        "python": sys.executable,
+        "manage": str(Path(settings.BASE_DIR) / "manage.py"),
     }
     values.update(overrides)
     if "db_password" not in values:
@@ -230,6 +246,9 @@ def grant_statements(target: Target) -> str:
             f"GRANT SELECT ({', '.join(USER_COLUMNS)}) ON {db}.`users` TO {account};",
             # relay_recipient_maps: which relay domains are a backup MX (any recipient).
             f"GRANT SELECT (domain_id, backup_mx) ON {db}.`mailadmin_relay_settings` TO {account};",
+            # The vacation responder: the settings, and when it answered whom.
+            f"GRANT SELECT ON {db}.`mailadmin_vacation` TO {account};",
+            f"GRANT SELECT, INSERT, UPDATE ON {db}.`mailadmin_vacation_notice` TO {account};",
         ]
     lines.append(
         "-- The collector's account (`mail usage collect`, MAILADMIN_USAGE_DATABASE_URL): it "
@@ -276,6 +295,13 @@ def context(target: Target) -> dict:
         "postfix_hosts": hosts,
         "virtual_alias_maps": ", ".join(f"mysql:{target.postfix_dir}/{m}" for m in maps),
         "grant_statements": grant_statements(target),
+        "autoreply_domain": autoreply_domain(),
+        "python": target.python,
+        "manage": target.manage,
+        "database_url": (
+            f"mysql://{quote(target.db_user, safe='')}:{quote(target.db_password, safe='')}"
+            f"@{target.db_host}:{target.db_port}/{target.db_name}"
+        ),
         "login_allowed": LOGIN_ALLOWED,
         **dovecot_queries(target.dovecot_version),
     }
@@ -295,6 +321,7 @@ def generate(product: str, target: Target) -> dict[str, str]:
         files = {name: render(f"postfix/{name}", ctx) for name in names}
         files["main.cf.mailadmin"] = render("postfix/main.cf", ctx)
         files["master.cf.mailadmin"] = render("postfix/master.cf", ctx)
+        files["mailadmin-vacation.url"] = render("postfix/mailadmin-vacation.url", ctx)
         return files
     if product == "courier":
         return {"authmysqlrc": render("courier/authmysqlrc", ctx)}
@@ -378,6 +405,20 @@ def readme_section() -> str:
             "Dovecot offers Postfix its socket with `service auth { unix_listener "
             "/var/spool/postfix/private/auth { mode = 0660 user = postfix group = postfix } }` "
             "(one setting per line)."
+        ),
+        *para(
+            "**Out of office.** While a mailbox's vacation is on (self-service page, the "
+            "mailbox's page, `mail vacation set|off|show`), its own alias row also lists its "
+            "autoreply address (`ann#example.net@autoreply.mailadmin.invalid`, the domain from "
+            "`MAILADMIN_AUTOREPLY_DOMAIN`); `transport_maps` hands that domain to the `vacation` "
+            "pipe service of `master.cf.mailadmin`, whose program, `mail vacation reply`, "
+            "answers once per sender per interval and never lists, robots or bounces (RFC "
+            "3834). Create its user (`useradd --system --no-create-home vacation`), give it "
+            "`mailadmin-vacation.url` (`chown root:vacation`, mode 0640: the mail servers' "
+            "account, which `mail config grants` lets write only the notices table) and run "
+            "`python manage.py mail vacation expire` daily from cron (`15 0 * * * mailadmin "
+            "python manage.py mail vacation expire`): it switches off vacations whose last day "
+            "has passed and takes their route away."
         ),
         *para(
             "`python manage.py mail trace ADDRESS [--json]` shows the route Postfix takes for an "

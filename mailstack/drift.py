@@ -363,9 +363,23 @@ class _Postfix:
         for name in self.files:
             if name == "master.cf.mailadmin":
                 found += self.compare_master(self.files[name])
+            elif name == "mailadmin-vacation.url":
+                found += self.compare_secret_file(name)
             elif not name.startswith("main.cf") and not name.endswith(".cf"):
                 found.append(Difference(INFO, "postfix", name, "not compared (check it by hand)."))
         return found
+
+    def compare_secret_file(self, name: str) -> list[Difference]:
+        """A file of one secret value (the vacation responder's database URL): the same or
+        not, never shown."""
+        path = Path(self.live.postfix_dir) / name
+        text, why = _read(path)
+        if text is None:
+            return [Difference(WARNING, "postfix", str(path), why + "; the panel writes it.")]
+        if text.strip() == self.files[name].strip():
+            return []
+        message = "differs from what the panel writes (the value is not shown)."
+        return [Difference(WARNING, "postfix", str(path), message)]
 
     def compare_master(self, generated: str) -> list[Difference]:
         """The generated services against the live master.cf: their `-o` options (those

@@ -33,10 +33,12 @@ from django.conf import settings
 
 from domains.models import relay_words
 from mailadmin.addresses import check_recipient_delimiter
+from mailadmin.autoreply import mailbox_of
 from routing import extensions
 from routing.rules import (
     ADDRESS_LENGTH_LIMIT,
     ALIAS,
+    AUTOREPLY,
     BOUNCED,
     CATCH_ALL,
     DEFERRED,
@@ -66,6 +68,7 @@ from routing.tables import LazyTables
 CARRIED_SHOWN = 2  # lookups explained per alias row carrying an extension
 
 __all__ = [
+    "AUTOREPLY",
     "BOUNCED",
     "DEFERRED",
     "DELIVERED",
@@ -323,6 +326,12 @@ class _Tracer:
                 Step("outside", address, f"{domain} {why}: Postfix sends {address} out by SMTP")
             )
             return Recipient(address, FORWARDED, f"forwarded outside: {domain} {why}")
+        if outcome == AUTOREPLY:
+            words = f"answered by the vacation responder for {mailbox_of(address)}"
+            self.steps.append(
+                Step("autoreply", address, f"{address}: {words} (transport_maps: vacation)")
+            )
+            return Recipient(address, AUTOREPLY, words)
         if outcome == RELAYED:
             words = relay_words(relay(self.t, domain))
             transport = self.t.domain_transport(domain)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from aliases.models import is_domain_source, is_domain_target, split_destinations
 from domains.models import relay_nexthop
+from mailadmin.autoreply import is_autoreply
 from routing.extensions import add_extension, split_extension
 from routing.styles import GUIDE, NO_BACKSCATTER
 
@@ -49,7 +50,8 @@ RELAYED = "relayed"  # handed to a relay domain's transport (transport_maps)
 BOUNCED = "bounced"  # accepted, then bounced: no enabled mailbox
 REJECTED = "rejected"  # refused at RCPT (550 user unknown, 454 relay access denied)
 DEFERRED = "deferred"  # accepted at RCPT, then refused with 4.6.0 (alias loop or too many)
-OUTCOMES = (DELIVERED, FORWARDED, RELAYED, BOUNCED, REJECTED, DEFERRED)
+AUTOREPLY = "autoreply"  # a vacation's copy, handed to the responder (transport_maps)
+OUTCOMES = (DELIVERED, FORWARDED, RELAYED, BOUNCED, REJECTED, DEFERRED, AUTOREPLY)
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -301,11 +303,14 @@ def mailbox_state(tables: Tables, address: str) -> bool | None:
 
 def deliver(tables: Tables, address: str) -> tuple[str, str | None]:
     """(outcome, users row) for a final recipient: DELIVERED with the `users` row that takes
-    it, RELAYED to a relay domain's transport, FORWARDED out by SMTP (domain not hosted), or
+    it, AUTOREPLY for a vacation's autoreply address (the responder's transport), RELAYED to
+    a relay domain's transport, FORWARDED out by SMTP (domain not hosted), or
     BOUNCED (no enabled mailbox, or an unqualified address)."""
     _, domain = split_address(address)
     if not domain:
         return BOUNCED, None
+    if is_autoreply(address):
+        return AUTOREPLY, None
     if not hosted(tables, domain):
         return FORWARDED, None
     if relay(tables, domain) is not None:

@@ -6,7 +6,7 @@ set -euo pipefail
 
 build=(python3-venv default-libmysqlclient-dev pkg-config gcc python3-dev)
 test=(mariadb-client postfix postfix-mysql courier-authdaemon courier-authlib-mysql
-      dovecot-core dovecot-imapd dovecot-mysql swaks chromium wrk)
+      dovecot-core dovecot-imapd dovecot-mysql swaks chromium wrk acl)
 
 packages=("${build[@]}")
 [ "${1:-build}" = test ] && packages+=("${test[@]}")

@@ -60,6 +60,8 @@ def build() -> None:
     mail("alias", "add", "selfcopy@corp.test", "selfcopy@corp.test,alice@corp.test")
     # carol keeps a copy and forwards one outside (her own row, replaced).
     mail("alias", "add", "carol@corp.test", "carol@corp.test,carol@example.net", "--replace")
+    # ... and is on vacation: her row also lists her autoreply address (the responder).
+    mail("vacation", "set", "carol@corp.test", "--body", "Away until Monday.")
 
     # relay.test: a relay domain (its mail is handed to the discard transport, as outside
     # mail is) with a mailbox and an alias; backup.test: a backup MX, any recipient.

@@ -43,6 +43,7 @@ PACKAGES = {
     "doveadm": "/usr/bin/doveadm",
     "dovecot-mysql": "/usr/lib/dovecot/modules/auth/libdriver_mysql.so",
     "swaks": "/usr/bin/swaks",
+    "setfacl": "/usr/bin/setfacl",
     "unshare": "/usr/bin/unshare",
     "nsenter": "/usr/bin/nsenter",
 }
@@ -121,6 +122,75 @@ def ensure_vmail_account(uid: int = VMAIL_UID) -> None:
                 "vmail",
             ]
         )
+
+
+VACATION_USER = "vacation"  # the pipe service's user (master.cf.mailadmin)
+
+
+def ensure_vacation_account() -> None:
+    """The unprivileged user the vacation responder runs as, able to run this Python: where
+    a directory on the way (pyenv under /root) lets no one else through, an ACL lets this
+    user alone through (setfacl, Debian's acl)."""
+    import pwd
+    import sys
+
+    try:
+        pwd.getpwnam(VACATION_USER)
+    except KeyError:
+        run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                VACATION_USER,
+            ]
+        )
+    config_dir = Path(__file__).resolve().parents[2]
+    for start in (Path(sys.executable).resolve(), Path(sys.executable).absolute(), config_dir):
+        for directory in [start, *start.parents] if start.is_dir() else start.parents:
+            if not os.stat(directory).st_mode & 0o001:
+                run(["setfacl", "-m", f"u:{VACATION_USER}:x", str(directory)])
+
+
+DEFAULT_MAIN_CF = Path("/etc/postfix/main.cf")
+OURS = "# Written by the Mailadmin mailstack tests: their private Postfix instances.\n"
+
+
+def _allowed_directories(change) -> None:
+    """Edit alternate_config_directories in the default main.cf, under a lock: non-root
+    programs (the vacation responder's sendmail, postdrop) may use a private instance's
+    configuration only when it is listed there. The file is the tests' own (written when
+    absent, removed when empty); a mail host's real main.cf is never edited."""
+    import fcntl
+
+    with open("/run/mailadmin-mailstack.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = DEFAULT_MAIN_CF.read_text() if DEFAULT_MAIN_CF.exists() else OURS
+        if not text.startswith(OURS):
+            raise MailStackError(
+                f"{DEFAULT_MAIN_CF} is a real configuration: add the tests' private instance "
+                "to its alternate_config_directories, or run the tests on a test machine"
+            )
+        match = re.search(r"^alternate_config_directories = (.*)$", text, flags=re.M)
+        listed = match.group(1).split() if match else []
+        listed = change(listed)
+        if listed:
+            DEFAULT_MAIN_CF.parent.mkdir(parents=True, exist_ok=True)
+            DEFAULT_MAIN_CF.write_text(
+                OURS + f"alternate_config_directories = {' '.join(listed)}\n"
+            )
+        else:
+            DEFAULT_MAIN_CF.unlink(missing_ok=True)
+
+
+def allow_config_directory(directory: str) -> None:
+    _allowed_directories(lambda listed: [*(d for d in listed if d != directory), directory])
+
+
+def forget_config_directory(directory: str) -> None:
+    _allowed_directories(lambda listed: [d for d in listed if d != directory])
 
 
 @dataclass
@@ -224,6 +294,7 @@ class MailStack:
                 f"missing: {', '.join(missing)} (run scripts/install-system-deps.sh test)"
             )
         ensure_vmail_account()
+        ensure_vacation_account()
         if self.root.exists():
             self._stop_leftovers()
             shutil.rmtree(self.root)
@@ -258,6 +329,7 @@ class MailStack:
     def stop(self) -> None:
         if "postfix" in self.processes:
             run(["postfix", "-c", self.target.postfix_dir, "stop"], check=False)
+            forget_config_directory(self.target.postfix_dir)
         for name, pid in list(self.processes.items()):
             _kill(pid)
             self.processes.pop(name)
@@ -290,6 +362,10 @@ class MailStack:
         for path in conf.glob("mysql_*.cf"):
             os.chmod(path, 0o640)
             shutil.chown(path, group="postfix")
+        # The vacation responder's database account, readable by its user only.
+        url = conf / "mailadmin-vacation.url"
+        config.write({url.name: files[url.name]}, conf)
+        shutil.chown(url, group=VACATION_USER)
         (conf / "main.cf").write_text(self.postfix_main_cf())
         smtp = f"127.0.0.1:{self.smtp_port} inet n - n - - smtpd"
         master = MASTER_CF.format(smtp=smtp) + self.submission_service(files)
@@ -298,6 +374,7 @@ class MailStack:
             (self.root / sub).mkdir()
         shutil.chown(self.root / "data", user="postfix")
         run(["postfix", "-c", str(conf), "set-permissions"], check=False)
+        allow_config_directory(str(conf))
         run(["postfix", "-c", str(conf), "check"])
         self._start_postfix_master()
 

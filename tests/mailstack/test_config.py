@@ -129,8 +129,15 @@ def test_the_grants_are_select_only_and_leave_out_the_clear_column():
         if line.startswith("GRANT")
         and line.endswith(("'mailserver'@'127.0.0.1';", "'mailserver'@'localhost';"))
     ]
-    assert len(grants) == 8  # three tables and the backup MX settings, two client hosts
-    assert all(line.startswith("GRANT SELECT ") for line in grants)
+    # three tables, the backup MX settings and the two vacation tables, two client hosts
+    assert len(grants) == 12
+    writes = [line for line in grants if not line.startswith("GRANT SELECT ON")]
+    writes = [line for line in writes if not line.startswith("GRANT SELECT (")]
+    # The vacation responder writes when it answered whom, nothing else (issue: vacation).
+    assert writes == [
+        f"GRANT SELECT, INSERT, UPDATE ON `maildb`.`mailadmin_vacation_notice` TO {account};"
+        for account in ("'mailserver'@'127.0.0.1'", "'mailserver'@'localhost'")
+    ]
     users = next(line for line in grants if "`users`" in line)
     assert "crypt" in users and "clear" not in users
     relay = next(line for line in grants if "`mailadmin_relay_settings`" in line)

@@ -203,6 +203,7 @@ def test_a_different_password_is_a_warning_and_never_printed(tmp_path, postconf)
         assert secret not in text
     assert not report.changes_routing
     assert sum("password differs" in line for line in lines(report)) == 9 + 2  # maps, files
+    assert not any(SECRET in line for line in lines(report))
 
 
 def test_missing_files_are_reported(tmp_path, postconf):
@@ -300,7 +301,8 @@ def test_a_master_cf_without_the_submission_service_is_a_warning(tmp_path, postc
     installed = install(tmp_path / "etc", TARGET)
     (installed.postfix / "master.cf").write_text("smtp inet n - y - - smtpd\n")
     report = diff(installed, postconf)
-    assert [d.where for d in report.differences] == ["master.cf submission/inet"]
+    wheres = [d.where for d in report.differences]
+    assert wheres == ["master.cf submission/inet", "master.cf vacation/unix"]
     assert not report.changes_routing
 
 
@@ -316,3 +318,13 @@ def test_master_cf_entries_and_their_options_are_parsed():
             "smtpd_sasl_auth_enable": "yes",
         },
     }
+
+
+def test_the_vacation_responders_database_url_is_compared_and_never_shown(tmp_path, postconf):
+    installed = install(tmp_path / "etc", TARGET)
+    (installed.postfix / "mailadmin-vacation.url").write_text("mysql://other:S3cret-Other@h/db\n")
+    [line] = lines(diff(installed, postconf))
+    assert line.endswith(
+        "mailadmin-vacation.url: differs from what the panel writes (the value is not shown)."
+    )
+    assert "S3cret-Other" not in line

@@ -21,6 +21,8 @@ def _outcome(verification) -> str:
         return tracer.BOUNCED
     if verification.transport == "virtual":
         return tracer.DELIVERED
+    if verification.transport == "vacation":
+        return tracer.AUTOREPLY
     if corpus.RELAY_TRANSPORT.partition(":")[2] in verification.text:
         return tracer.RELAYED
     assert "forwarded outside" in verification.text, verification

@@ -16,6 +16,7 @@ from aliases.models import Alias
 from audit.models import AuditEntry
 from domains.models import Domain, Mailbox
 from tests.panel.conftest import MAIL_PASSWORD, PASSWORD, client_for
+from vacation.models import Vacation
 
 ROLES = ["anonymous", "mailbox", "non_staff", "admin_b", "admin_a", "superuser"]
 
@@ -64,6 +65,7 @@ URLS = [
     ),
     ("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", SCOPED),
     ("domains:mailbox_forward", "/domains/mailboxes/john@example.org/forward/", SCOPED),
+    ("vacation:mailbox", "/domains/mailboxes/john@example.org/vacation/", SCOPED),
     ("aliases:list", "/aliases/", STAFF),
     ("aliases:create", "/aliases/add/", STAFF),
     ("aliases:create", "/aliases/add/?kind=catch-all", STAFF),
@@ -123,6 +125,12 @@ POSTS = [
         {"destinations": "x@gmail.com", "keep_copy": "on"},
         P_SCOPED,
     ),
+    (
+        "vacation:mailbox",
+        "/domains/mailboxes/john@example.org/vacation/",
+        {"subject": "Away", "body": "Back on Monday.", "interval_days": "7"},
+        P_SCOPED,
+    ),
     ("domains:mailbox_delete", "/domains/mailboxes/john@example.org/delete/", {}, P_SCOPED),
     (
         "aliases:create",
@@ -173,7 +181,7 @@ POSTS = [
 
 
 def snapshot() -> dict:
-    models = [Domain, Mailbox, Alias, AuditEntry, DomainAssignment]
+    models = [Domain, Mailbox, Alias, AuditEntry, DomainAssignment, Vacation]
     data = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     data["User"] = list(User.objects.order_by("pk").values("username", "password", "is_active"))
     return data
@@ -251,6 +259,7 @@ def test_the_matrix_covers_every_panel_url():
         for name in _route_names(get_resolver().url_patterns)
         if name in ("dashboard", "password_change")
         or name.split(":")[0] in ("domains", "aliases", "accounts")
+        or name == "vacation:mailbox"  # staff's page of a mailbox's vacation
     }
     assert panel == {entry[0] for entry in URLS}
     assert {entry[0] for entry in POSTS} == panel - {

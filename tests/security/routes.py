@@ -86,6 +86,18 @@ ROUTES = [
         {"destinations": "x@gmail.com", "keep_copy": "on"},
         scoped=True,
     ),
+    Route(
+        "vacation:mailbox",
+        "/domains/mailboxes/john@example.org/vacation/",
+        {"subject": "Away", "body": "Back on Monday.", "interval_days": "7"},
+        scoped=True,
+    ),
+    Route(
+        "vacation:own",
+        "/account/vacation/",
+        {"subject": "Away", "body": "Back on Monday.", "interval_days": "7"},
+        who="mailbox",
+    ),
     Route("domains:detail", "/domains/example.org/", scoped=True),
     Route(
         "domains:edit",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VacationConfig(AppConfig):
+    name = "vacation"
+    verbose_name = "Out of office"

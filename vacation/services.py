@@ -1,0 +1,167 @@
+"""Out of office: the only writer of the vacation settings and of their route.
+
+A vacation's route (the mailbox's autoreply address in its own alias row,
+`aliases.services.set_mailbox_autoreply`) is present while the vacation is switched on and
+its last day has not passed; the responder itself honours the first and last day
+(`vacation.rules.is_active`), and `expire` takes the route away after the last day, so a
+forgotten vacation never keeps answering. Every change is atomic and audited.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from aliases import services as alias_services
+from audit.services import Actor, record
+from domains.models import Mailbox
+from mailadmin.addresses import domain_of, normalize_address
+from vacation.models import Vacation
+from vacation.rules import check_days
+
+SUBJECT_MAX = 200
+BODY_MAX = 10_000
+INTERVAL_MAX_DAYS = 365
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def routed(vacation: Vacation, on: date) -> bool:
+    """The route is present: switched on, and the last day (if any) not passed."""
+    return vacation.enabled and (vacation.last_day is None or on <= vacation.last_day)
+
+
+def vacation_of(address: str) -> Vacation | None:
+    return Vacation.objects.filter(mailbox=normalize_address(address)).first()
+
+
+def snapshot(vacation: Vacation) -> dict:
+    return {
+        "enabled": vacation.enabled,
+        "subject": vacation.subject,
+        "first_day": vacation.first_day.isoformat() if vacation.first_day else None,
+        "last_day": vacation.last_day.isoformat() if vacation.last_day else None,
+        "interval_days": vacation.interval_days,
+        "body_chars": len(vacation.body),
+    }
+
+
+@dataclass(frozen=True)
+class Setting:
+    subject: str
+    body: str
+    first_day: date | None = None
+    last_day: date | None = None
+    interval_days: int = 7
+
+
+def validate(setting: Setting, on: date) -> Setting:
+    subject = " ".join(setting.subject.split())
+    body = setting.body.replace("\r\n", "\n").strip("\n")
+    if not subject:
+        raise ValidationError("Give the reply a subject.", code="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise ValidationError(
+            f"The subject is longer than {SUBJECT_MAX} characters.", code="subject"
+        )
+    if not body.strip():
+        raise ValidationError("Write the text of the reply.", code="body")
+    if len(body) > BODY_MAX:
+        raise ValidationError(f"The text is longer than {BODY_MAX} characters.", code="body")
+    problem = check_days(setting.first_day, setting.last_day)
+    if problem:
+        raise ValidationError(problem, code="days")
+    if setting.last_day is not None and setting.last_day < on:
+        raise ValidationError("The last day has already passed.", code="days")
+    if not 1 <= setting.interval_days <= INTERVAL_MAX_DAYS:
+        raise ValidationError(
+            f"Reply to one sender at most once every 1 to {INTERVAL_MAX_DAYS} days.",
+            code="interval",
+        )
+    return Setting(subject, body, setting.first_day, setting.last_day, setting.interval_days)
+
+
+def _mailbox(address: str) -> str:
+    address = normalize_address(address)
+    if not Mailbox.objects.filter(address=address).exists():
+        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
+    return address
+
+
+@transaction.atomic
+def set_vacation(
+    address: str, setting: Setting, *, actor: Actor, on: date | None = None
+) -> Vacation:
+    """Switch the mailbox's vacation on with `setting` (replacing an earlier one)."""
+    on = on or today()
+    address = _mailbox(address)
+    setting = validate(setting, on)
+    vacation = Vacation.objects.select_for_update().filter(mailbox=address).first()
+    before = snapshot(vacation) if vacation else None
+    vacation = vacation or Vacation(mailbox=address)
+    vacation.enabled = True
+    vacation.subject = setting.subject
+    vacation.body = setting.body
+    vacation.first_day = setting.first_day
+    vacation.last_day = setting.last_day
+    vacation.interval_days = setting.interval_days
+    vacation.changed_by = actor.name[:150]
+    vacation.save()
+    alias_services.set_mailbox_autoreply(address, routed(vacation, on), actor=actor)
+    record(
+        actor,
+        "vacation-on",
+        "vacation",
+        address,
+        domain=domain_of(address),
+        before=before,
+        after=snapshot(vacation),
+        message=f"vacation on for {address} by {actor.name}",
+    )
+    return vacation
+
+
+@transaction.atomic
+def turn_off(address: str, *, actor: Actor) -> Vacation | None:
+    """Switch the vacation off and take its route away; None when there was none on."""
+    address = _mailbox(address)
+    vacation = Vacation.objects.select_for_update().filter(mailbox=address).first()
+    alias_services.set_mailbox_autoreply(address, False, actor=actor)
+    if vacation is None or not vacation.enabled:
+        return None
+    before = snapshot(vacation)
+    vacation.enabled = False
+    vacation.changed_by = actor.name[:150]
+    vacation.save()
+    record(
+        actor,
+        "vacation-off",
+        "vacation",
+        address,
+        domain=domain_of(address),
+        before=before,
+        after=snapshot(vacation),
+        message=f"vacation off for {address} by {actor.name}",
+    )
+    return vacation
+
+
+def expire(*, actor: Actor, on: date | None = None) -> list[str]:
+    """Switch off every vacation whose last day has passed, and take its route away; the
+    mailboxes changed. Each in its own transaction (a long list never holds one lock)."""
+    on = on or today()
+    expired = Vacation.objects.filter(enabled=True, last_day__lt=on).values_list(
+        "mailbox", flat=True
+    )
+    done = []
+    for address in list(expired):
+        if not Mailbox.objects.filter(address=address).exists():
+            Vacation.objects.filter(mailbox=address).delete()
+            continue
+        turn_off(address, actor=actor)
+        done.append(address)
+    return done
