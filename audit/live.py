@@ -2,9 +2,9 @@
 Django's cache until the content of the mail tables changes.
 
 Below audit.scale.LARGE_FROM rows the page shows current findings on every view. Running
-every check costs about 15 ms at a thousand rows; reading the three tables to fingerprint
-their content costs a few. So a view runs the checks only when the content differs from
-the last run, however it changed: through the panel, the `mail` command, or SQL typed
+every check costs about 15 ms at a thousand rows; reading the tables (the usage table too)
+to fingerprint their content costs a few. So a view runs the checks only when the content
+differs from the last run, however it changed: through the panel, the `mail` command, or SQL typed
 straight into the database (no audit entry, no signal: only the rows themselves tell).
 
 Nothing is written to the database: the cache is Django's (CACHES; per process by default).
@@ -21,14 +21,16 @@ from audit.findings.report import FindingsRun, run_checks
 from domains.models import Domain, Mailbox
 from routing.extensions import recipient_delimiter
 from routing.styles import alias_style
+from usage.models import MailboxUsage
 
 CACHE_SECONDS = 60 * 60  # frees the memory of scopes nobody looks at
-TABLES = (Domain, Mailbox, Alias)
+# The usage table too: its findings (nearly full, over quota) follow each collection.
+TABLES = (Domain, Mailbox, Alias, MailboxUsage)
 
 
 def tables_fingerprint() -> str:
-    """A digest of every row of `domains`, `users` and `aliases`, in key order (no sort:
-    the primary key is the clustered index); one query per table.
+    """A digest of every row of `domains`, `users`, `aliases` and the usage table, in key
+    order (no sort: the primary key is the clustered index); one query per table.
 
     The rows are hashed as the database driver returns them: the ORM builds the query, but
     converting every value to its Python type would cost more than the query itself.

@@ -32,6 +32,7 @@ def pages(domain: str, mailbox: str) -> dict[str, str]:
         "domain page": f"/domains/{domain}/",
         "mailbox list": "/domains/mailboxes/",
         "mailbox search": "/domains/mailboxes/?q=user0001",
+        "mailbox list, most full": "/domains/mailboxes/?sort=-usage",
         "alias list": "/aliases/",
         "alias search, broad": "/aliases/?q=fwd00001",
         "alias search, address": f"/aliases/?q=fwd00000@{domain}",

@@ -7,7 +7,8 @@ Defaults: 20,000 domains, 200,000 mailboxes, 1,000,000 aliases (every mailbox's 
 catch-alls on 10% of domains, domain aliases on 2%, the rest forwards, local and
 external); 5% of domains, mailboxes and forwards disabled. Rows go straight in with
 multi-row INSERTs (one shared SHA512-CRYPT hash: hashing is measured in hashing.py).
-Existing rows in domains/aliases/users are deleted first.
+Every mailbox also gets a usage row (0 to 110% of its quota, as `mail usage collect` stores
+it). Existing rows in domains/aliases/users and the usage table are deleted first.
 """
 
 import argparse
@@ -33,6 +34,7 @@ def batched(rows, size=BATCH):
 def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dict:
     from django.conf import settings
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from mailadmin import passwords
 
@@ -72,6 +74,15 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
                 "",
             )
 
+    measured_at = timezone.now()
+
+    def usage_rows():
+        """How full each mailbox is, as `mail usage collect` stores it (0 to 110 % full)."""
+        for n in range(mailboxes):
+            size = rng.randrange(0, 576716800)
+            fill = size * 1000 // 524288000 if n % 3 else None
+            yield (mailbox_address(n), size, size // 50000, "walk", fill, measured_at)
+
     def alias_rows():
         count = 0
         for n in range(mailboxes):
@@ -98,7 +109,7 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
     started = time.perf_counter()
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("aliases", "users", "domains"):
+        for table in ("mailadmin_mailbox_usage", "aliases", "users", "domains"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         for table, columns, rows in (
             ("domains", "domain, transport, enabled", domain_rows()),
@@ -109,6 +120,11 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
                 mailbox_rows(),
             ),
             ("aliases", "mail, destination, enabled", alias_rows()),
+            (
+                "mailadmin_mailbox_usage",
+                "mailbox_id, bytes, messages, source, fill, measured_at",
+                usage_rows(),
+            ),
         ):
             placeholders = ", ".join(["%s"] * len(columns.split(",")))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
@@ -119,7 +135,7 @@ def seed(domains: int, mailboxes: int, aliases: int, seed_value: int = 1) -> dic
             counts[table] = total
     if connection.vendor == "mysql":
         with connection.cursor() as cursor:
-            for table in ("domains", "users", "aliases"):
+            for table in ("domains", "users", "aliases", "mailadmin_mailbox_usage"):
                 cursor.execute(f"ANALYZE TABLE {table}")
                 cursor.fetchall()
     counts["seconds"] = round(time.perf_counter() - started, 1)

@@ -14,8 +14,25 @@ from aliases.services import MailboxDelivery
 from mailadmin.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
-MAILBOX_SORTS = {"address": "address", "name": "name", "quota": "quota", "enabled": "enabled"}
+MAILBOX_SORTS = {
+    "address": "address",
+    "name": "name",
+    "quota": "quota",
+    "enabled": "enabled",
+    # How full at the last measurement (usage.models): `-usage` is "most full" first. The
+    # tie-break is the usage row's own key, so that MariaDB reads the order off its index.
+    "usage": ("usage__fill", "usage__mailbox_id"),
+}
 ALIAS_SORTS = {"mail": "mail", "destination": "destination", "enabled": "enabled"}
+
+
+def measured_when_sorted_by_usage(request: HttpRequest, queryset: QuerySet, prefix: str = ""):
+    """Sorted by usage, a list shows the measured mailboxes only: the join is then an inner
+    one, and MariaDB reads the usage table in the order of its index (a full scan of users
+    and a sort otherwise: over a second at 200,000 mailboxes)."""
+    if request.GET.get(prefix + "sort", "").removeprefix("-") == "usage":
+        return queryset.filter(usage__isnull=False)
+    return queryset
 
 
 def count_in_domain(model) -> Coalesce:
@@ -140,6 +157,11 @@ def paginate(
     if field is None:
         sort, field = default_sort, sorts[default_sort.removeprefix("-")]
     descending = sort.startswith("-")
+    if isinstance(field, tuple):  # the fields, tie-break included
+        order = [f"-{f}" if descending else f for f in field]
+        queryset = queryset.order_by(*order)
+        page = BoundedPaginator(queryset, page_size).get_page(request.GET.get(prefix + "page"))
+        return Listing(page=page, q=q, sort=sort, prefix=prefix)
     order = [f"-{field}" if descending else field]
     try:
         model_field = queryset.model._meta.get_field(field)

@@ -45,6 +45,7 @@ from domains.list_filters import (
     filter_domain,
     filter_state,
     mark_delivery,
+    measured_when_sorted_by_usage,
     paginate,
     with_delivery,
 )
@@ -105,7 +106,13 @@ def domain_detail(request, domain):
     domain = get_domain_for_user(request.user, domain)
     mailboxes = paginate(
         request,
-        with_delivery(filter_state(request, Mailbox.objects.filter(domain_name=domain.domain))),
+        with_delivery(
+            measured_when_sorted_by_usage(
+                request,
+                filter_state(request, Mailbox.objects.filter(domain_name=domain.domain)),
+                "m",
+            )
+        ).select_related("usage"),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",
@@ -244,7 +251,7 @@ def mailbox_list(request):
     )
     listing = paginate(
         request,
-        with_delivery(queryset),
+        with_delivery(measured_when_sorted_by_usage(request, queryset)).select_related("usage"),
         search=["address", "name"],
         sorts=MAILBOX_SORTS,
         default_sort="address",

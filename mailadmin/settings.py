@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "audit",
     "vacation",
     "limits",  # per-domain limits (panel-owned)
+    "usage",  # how full each mailbox is (`mail usage collect`)
     # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
     "axes",
     "django_otp",
@@ -137,6 +138,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
     )
+# `mail usage collect` writes through its own account when this is set (`mail config grants`
+# creates one that may write only the usage table); unset, it uses DATABASE_URL's.
+USAGE_DATABASE_URL = env("MAILADMIN_USAGE_DATABASE_URL", "")
+if USAGE_DATABASE_URL:
+    try:
+        DATABASES["usage"] = dj_database_url.parse(USAGE_DATABASE_URL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"MAILADMIN_USAGE_DATABASE_URL is not a database URL: {exc}"
+        ) from None
+    DATABASES["usage"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -48,6 +48,8 @@ USER_COLUMNS = (
     "quota",
     "domain_name",
 )
+# What `mail usage collect` reads of a mailbox.
+USAGE_USER_COLUMNS = ("id", "home", "maildir", "quota", "domain_name")
 # A mailbox logs in while it and its domain are enabled (domain_name: the panel's indexed
 # column derived from users.id).
 LOGIN_ALLOWED = "enabled = 1 AND domain_name IN (SELECT domain FROM domains WHERE enabled = 1)"
@@ -75,6 +77,10 @@ class Target:
     # Hosts the mail servers connect from, for the grants ('localhost' is MySQL's name for
     # socket connections; '127.0.0.1' for TCP).
     client_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    # The account of `mail usage collect` (MAILADMIN_USAGE_DATABASE_URL): it writes only
+    # the usage table; its password is generated once into the data directory when empty.
+    usage_user: str = "mailusage"
+    usage_password: str = ""
 
     def __post_init__(self):
         if self.style not in STYLES:
@@ -103,6 +109,11 @@ class Target:
 
 
 # --- where the values come from ------------------------------------------------------------
+def usage_password() -> str:
+    """The collector's MySQL password, generated once into the data directory."""
+    return generated_secret(Path(settings.DATA_DIR) / "usage_db_password", 24)
+
+
 def mailserver_password() -> str:
     """The mail servers' MySQL password: MAILADMIN_MAILSERVER_DB_PASSWORD(_FILE), else one
     generated once into the data directory, so every generated file agrees."""
@@ -239,6 +250,20 @@ def grant_statements(target: Target) -> str:
             f"GRANT SELECT ON {db}.`mailadmin_vacation` TO {account};",
             f"GRANT SELECT, INSERT, UPDATE ON {db}.`mailadmin_vacation_notice` TO {account};",
         ]
+    lines.append(
+        "-- The collector's account (`mail usage collect`, MAILADMIN_USAGE_DATABASE_URL): it "
+        "reads the\n-- mailboxes it measures and writes only mailadmin_mailbox_usage."
+    )
+    for host in target.client_hosts:
+        account = f"{_sql_string(target.usage_user)}@{_sql_string(host)}"
+        password = _sql_string(target.usage_password or usage_password())
+        lines += [
+            f"CREATE USER IF NOT EXISTS {account} IDENTIFIED BY {password};",
+            f"ALTER USER {account} IDENTIFIED BY {password};",
+            f"GRANT SELECT (domain) ON {db}.`domains` TO {account};",
+            f"GRANT SELECT ({', '.join(USAGE_USER_COLUMNS)}) ON {db}.`users` TO {account};",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {db}.`mailadmin_mailbox_usage` TO {account};",
+        ]
     return "\n".join(lines)
 
 
@@ -328,7 +353,7 @@ def write(files: dict[str, str], directory: Path) -> list[Path]:
 # --- the README section --------------------------------------------------------------------
 README_BEGIN = "<!-- mailstack:config:begin (generated: python manage.py mail config readme) -->"
 README_END = "<!-- mailstack:config:end -->"
-EXAMPLE = Target(db_name="maildb", db_password="mailPASSWORD")  # noqa: S106 - the guide's placeholder
+EXAMPLE = Target(db_name="maildb", db_password="mailPASSWORD", usage_password="usagePASSWORD")  # noqa: S106 - the guide's placeholder
 
 
 def readme_section() -> str:

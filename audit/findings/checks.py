@@ -17,6 +17,7 @@ local part. The rows are read once per run (`routing.tables.PreloadedTables`).
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -33,6 +35,8 @@ from django.db.models import (
 from django.db.models.functions import Concat, Lower
 from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from aliases.models import Alias
 from aliases.services import MailboxDelivery
@@ -54,6 +58,7 @@ from routing.rules import (
 )
 from routing.styles import GUIDE, alias_style
 from routing.tables import DOMAIN_ROW, STREAM_CHUNK, PreloadedTables
+from usage.models import FULL_FILL, STALE_AFTER, WARN_FILL, MailboxUsage, fill_of
 
 MAX_EXAMPLES = 5
 LOOKUP_BATCH = 1000  # values per IN list
@@ -554,6 +559,51 @@ def check_quotas(ctx: CheckContext) -> list[Finding]:
     ]
 
 
+def check_mailbox_usage(ctx: CheckContext) -> list[Finding]:
+    """Mailboxes at 90 % of their quota or more (a warning) and over it (an error: mail
+    bounces), from the last measurement against the quota as it is now. The index on the
+    fill at measurement narrows the rows; a quota lowered since shows at the next run."""
+    rows = ctx.scoped(
+        MailboxUsage.objects.filter(fill__gte=WARN_FILL), "mailbox__domain_name"
+    ).values_list("mailbox_id", "bytes", "messages", "mailbox__quota")
+    findings = []
+    for address, size, messages, quota_string in rows.iterator(STREAM_CHUNK):
+        fill = fill_of(quota_string, size, messages)
+        if fill is None or fill < WARN_FILL:
+            continue
+        used = f"{quota.human_size(size)} and {messages} messages of {quota.humanize(quota_string)}"
+        if fill > FULL_FILL:
+            message = f"Mailbox {address} is over its quota ({used}): new mail bounces."
+        else:
+            message = f"Mailbox {address} is {fill // 10}% full ({used})."
+        level = ERROR if fill > FULL_FILL else WARNING
+        findings.append(_mailbox_finding("mailbox-full", level, address, message))
+    return findings
+
+
+def check_usage_stale(ctx: CheckContext) -> list[Finding]:
+    """Domains whose usage was last measured more than a day ago: `mail usage collect` is
+    not running (one GROUP BY over the indexed measurement time)."""
+    since = timezone.now() - timedelta(seconds=STALE_AFTER)
+    rows = (
+        ctx.scoped(MailboxUsage.objects.filter(measured_at__lt=since), "mailbox__domain_name")
+        .values("mailbox__domain_name")
+        .annotate(n=Count("*"), newest=Max("measured_at"))
+        .values_list("mailbox__domain_name", "n", "newest")
+    )
+    return [
+        _domain_finding(
+            "usage-stale",
+            WARNING,
+            domain,
+            f"The usage of {n} mailbox{'es' if n != 1 else ''} of {domain} was last measured "
+            f"{timesince(newest)} ago: is `mail usage collect` running (cron or its systemd "
+            "timer)?",
+        )
+        for domain, n, newest in rows
+    ]
+
+
 def _maildir_finding(address: str, message: str) -> Finding:
     """Linked to the mailbox's page, unless the panel no longer accepts its address (a
     quoted or slashed local part): then the row is removed by hand."""
@@ -768,4 +818,6 @@ CHECKS: list[Callable[[CheckContext], list[Finding]]] = [
     check_maildirs,
     check_case,
     check_role_addresses,
+    check_mailbox_usage,
+    check_usage_stale,
 ]

@@ -20,4 +20,6 @@ FINDING_KINDS = {
     "maildir": "Maildirs outside their domain or inside another mailbox's",
     "case": "Addresses differing only by case",
     "role-address": "Domains without postmaster@ or abuse@",
+    "mailbox-full": "Mailboxes nearly full or over quota",
+    "usage-stale": "Usage not measured for over a day (collector not running)",
 }

@@ -123,3 +123,22 @@ def test_one_entry_per_scope_replaced_on_each_change(su_client, runs):
     shown(su_client)
     shown(su_client)
     assert runs == [None, None, None]
+
+
+def test_a_new_usage_measurement_is_seen_at_once(su_client, runs):
+    from django.utils import timezone
+
+    from usage.models import MailboxUsage
+
+    Mailbox.objects.filter(address="mary@other.org").update(quota="1000S")
+    assert ("mailbox-full", "mary@other.org") not in shown(su_client)
+    MailboxUsage.objects.create(
+        mailbox_id="mary@other.org",
+        bytes=2000,
+        messages=1,
+        source="walk",
+        fill=2000,
+        measured_at=timezone.now(),
+    )
+    assert ("mailbox-full", "mary@other.org") in shown(su_client)
+    assert len(runs) == 2

@@ -122,8 +122,13 @@ def test_the_dovecot_version_is_read_from_dovecot_version(output, version):
 
 
 def test_the_grants_are_select_only_and_leave_out_the_clear_column():
-    sql = config.generate("grants", TARGET)["grants.sql"]
-    grants = [line for line in sql.splitlines() if line.startswith("GRANT")]
+    sql = config.generate("grants", replace(TARGET, usage_password="u-Pw"))["grants.sql"]
+    grants = [
+        line
+        for line in sql.splitlines()
+        if line.startswith("GRANT")
+        and line.endswith(("'mailserver'@'127.0.0.1';", "'mailserver'@'localhost';"))
+    ]
     # three tables, the backup MX settings and the two vacation tables, two client hosts
     assert len(grants) == 12
     writes = [line for line in grants if not line.startswith("GRANT SELECT ON")]
@@ -139,6 +144,21 @@ def test_the_grants_are_select_only_and_leave_out_the_clear_column():
     assert relay.startswith("GRANT SELECT (domain_id, backup_mx) ON")
     assert "CREATE USER IF NOT EXISTS 'mailserver'@'127.0.0.1' IDENTIFIED BY 's3cret-Pw';" in sql
     assert "'mailserver'@'localhost'" in sql
+
+
+def test_the_usage_collector_account_may_write_only_the_usage_table():
+    sql = config.generate("grants", replace(TARGET, usage_password="u-Pw"))["grants.sql"]
+    grants = [
+        line for line in sql.splitlines() if line.startswith("GRANT") and "'mailusage'@" in line
+    ]
+    assert len(grants) == 6  # two client hosts
+    writes = [line for line in grants if not line.startswith("GRANT SELECT (")]
+    assert {line.split(" TO ")[0] for line in writes} == {
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON `maildb`.`mailadmin_mailbox_usage`"
+    }
+    users = next(line for line in grants if "`users`" in line)
+    assert users.startswith("GRANT SELECT (id, home, maildir, quota, domain_name) ON")
+    assert "CREATE USER IF NOT EXISTS 'mailusage'@'localhost' IDENTIFIED BY 'u-Pw';" in sql
 
 
 @pytest.mark.parametrize("password", ["with space", "quote'd", "hash#tag", "back\\slash", ""])

@@ -51,3 +51,8 @@ def test_seed_pages_lookups_hashing_and_load_run_at_a_small_size(bench_database)
     assert shutil.which("wrk"), "bench/load.sh needs wrk (scripts/install-system-deps.sh test)"
     load = bench(bench_database, "bench/load.sh", "2", "2", timeout=120)
     assert "errors 0 " in load
+
+
+def test_the_usage_collector_benchmark_runs_at_a_small_size(bench_database):
+    out = bench(bench_database, "bench/usage.py", "--count", "300", "--jobs", "2")
+    assert "second run (upserts): 300 mailboxes" in out and "rows/s" in out

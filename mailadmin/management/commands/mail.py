@@ -28,6 +28,7 @@ from audit.services import Actor
 from bulk import cli as bulk_cli
 from domains import cli as domains_cli
 from mailstack import cli as mailstack_cli
+from usage import cli as usage_cli
 from vacation import cli as vacation_cli
 
 # In the order `mail --help` lists their nouns.
@@ -39,6 +40,7 @@ PLUGINS = [
     audit_cli,  # mail check
     accounts_cli,  # mail admin reset-2fa|unlock
     vacation_cli,  # mail vacation
+    usage_cli,  # mail usage collect
 ]
 
 
