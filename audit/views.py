@@ -315,7 +315,9 @@ def trace(request):
             require_domain(request.user, domain_of(address), names=allowed)
         result = run_trace(address)
         steps, recipients, expansion = _redacted(result, allowed)
-        sending = sender_report(address)
+        # "As which addresses may it send" reads every alias row: only when asked.
+        with_sends_as = "sends_as" in request.GET
+        sending = sender_report(address, sends_as=with_sends_as)
         owners, sends_as = _redacted_senders(sending, allowed)
         context.update(
             result=result,
@@ -325,6 +327,7 @@ def trace(request):
             show_expansion=not result.accepted and bool(expansion),
             route_diagram=route_svg(result.address, steps, recipients),
             sending=sending,
+            with_sends_as=with_sends_as,
             sender_owners=owners,
             sends_as=sends_as,
         )

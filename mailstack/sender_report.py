@@ -45,8 +45,9 @@ class SenderReport:
         )
 
 
-def report(address: str, *, delimiter: str | None = None) -> SenderReport:
-    """Who may send as `address`, and as what it may send when it is a mailbox."""
+def report(address: str, *, delimiter: str | None = None, sends_as: bool = True) -> SenderReport:
+    """Who may send as `address` (index lookups), and, with `sends_as`, as what it may send
+    when it is a mailbox (that reads every alias row: `routing.senders.addresses_of`)."""
     if delimiter is None:
         delimiter = extensions.recipient_delimiter()
     check_recipient_delimiter(delimiter)
@@ -63,7 +64,7 @@ def report(address: str, *, delimiter: str | None = None) -> SenderReport:
         owners=[Grant(o.login, o.why, o.rule, o.text) for o in first.values()],
         is_mailbox=bool(tables.mailbox_enabled(answer.sender)),
     )
-    if result.is_mailbox:
+    if result.is_mailbox and sends_as:
         result.sends_as = [
             Grant(s.address, s.owner.why, s.owner.rule, s.owner.text)
             for s in senders.addresses_of(answer.sender, tables)
