@@ -18,7 +18,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 
 from vacation import responder, services
-from vacation.rules import DEFAULT_INTERVAL_DAYS, DEFAULT_SUBJECT
+from vacation.rules import DEFAULT_INTERVAL_DAYS, DEFAULT_SUBJECT, is_active
 
 NOUNS = ("vacation",)
 log = logging.getLogger("mailadmin.vacation")
@@ -65,8 +65,9 @@ def _shown(vacation) -> dict:
         "mailbox": vacation.mailbox,
         **services.snapshot(vacation),
         "body": vacation.body,
-        "active_today": services.routed(vacation, services.today())
-        and (vacation.first_day is None or vacation.first_day <= services.today()),
+        "active_today": is_active(
+            vacation.enabled, vacation.first_day, vacation.last_day, services.today()
+        ),
         "changed_by": vacation.changed_by,
     }
 
@@ -101,7 +102,7 @@ def vacation_off(o, command):
 
 
 def vacation_show(o, command):
-    services._mailbox(o["address"])
+    services.require_mailbox(o["address"])
     shown = _shown(services.vacation_of(o["address"]))
     if o["json"]:
         command.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))

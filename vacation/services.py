@@ -85,7 +85,7 @@ def validate(setting: Setting, on: date) -> Setting:
     return Setting(subject, body, setting.first_day, setting.last_day, setting.interval_days)
 
 
-def _mailbox(address: str) -> str:
+def require_mailbox(address: str) -> str:
     address = normalize_address(address)
     if not Mailbox.objects.filter(address=address).exists():
         raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
@@ -98,7 +98,7 @@ def set_vacation(
 ) -> Vacation:
     """Switch the mailbox's vacation on with `setting` (replacing an earlier one)."""
     on = on or today()
-    address = _mailbox(address)
+    address = require_mailbox(address)
     setting = validate(setting, on)
     vacation = Vacation.objects.select_for_update().filter(mailbox=address).first()
     before = snapshot(vacation) if vacation else None
@@ -128,7 +128,7 @@ def set_vacation(
 @transaction.atomic
 def turn_off(address: str, *, actor: Actor) -> Vacation | None:
     """Switch the vacation off and take its route away; None when there was none on."""
-    address = _mailbox(address)
+    address = require_mailbox(address)
     vacation = Vacation.objects.select_for_update().filter(mailbox=address).first()
     alias_services.set_mailbox_autoreply(address, False, actor=actor)
     if vacation is None or not vacation.enabled:
