@@ -86,3 +86,17 @@ def test_the_contract_holds_without_ignored_imports(configuration, layers, graph
 def test_an_upward_import_breaks_the_contract(configuration, layers, graph, importer, imported):
     graph.add_import(importer=importer, imported=imported, line_number=1, line_contents="import")
     assert not _kept(configuration, layers, graph)
+
+
+def test_every_package_of_the_project_is_installed_with_it(configuration):
+    """`pip install .` (the Docker image, a production host) ships every app the settings
+    load: a package missing from setuptools' include list imports only from a checkout."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    with open(ROOT / "pyproject.toml", "rb") as project:
+        include = tomllib.load(project)["tool"]["setuptools"]["packages"]["find"]["include"]
+    shipped = set(find_packages(str(ROOT), include=include))
+    apps = set(configuration["session_options"]["root_packages"])
+    assert apps - shipped == set()
