@@ -24,6 +24,9 @@ MAILBOX_SORTS = {
     "usage": ("usage__fill", "usage__mailbox_id"),
 }
 ALIAS_SORTS = {"mail": "mail", "destination": "destination", "enabled": "enabled"}
+# "Most full first" is a triage list: its count joins each usage row to its mailbox (10,000
+# key lookups, 25 ms at full size), so it offers the first thousand.
+SORT_BOUNDS = {"usage": 1_000}
 
 
 def measured_when_sorted_by_usage(request: HttpRequest, queryset: QuerySet, prefix: str = ""):
@@ -160,7 +163,9 @@ def paginate(
     if isinstance(field, tuple):  # the fields, tie-break included
         order = [f"-{f}" if descending else f for f in field]
         queryset = queryset.order_by(*order)
-        page = BoundedPaginator(queryset, page_size).get_page(request.GET.get(prefix + "page"))
+        bound = SORT_BOUNDS.get(sort.removeprefix("-"))
+        paginator = BoundedPaginator(queryset, page_size, bound=bound)
+        page = paginator.get_page(request.GET.get(prefix + "page"))
         return Listing(page=page, q=q, sort=sort, prefix=prefix)
     order = [f"-{field}" if descending else field]
     try:

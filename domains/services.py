@@ -33,6 +33,7 @@ from mailadmin import fingerprint, maildirs, passwords, quota
 from mailadmin import password_validation as mail_password_validation
 from mailadmin.addresses import domain_of, normalize_address, normalize_domain
 from mailadmin.unique import unique_or
+from usage.models import MailboxUsage
 from vacation.models import Vacation, VacationNotice
 
 
@@ -329,6 +330,7 @@ def remove_domain(name: str, *, actor: Actor, inbound: str = "keep") -> Removed:
         )
     domain = get_domain(name, for_update=True)
     incoming = list(inbound_references(domain.domain, for_update=True))
+    MailboxUsage.objects.filter(mailbox__domain_name=domain.domain).delete()
     mailboxes, _ = Mailbox.objects.filter(domain_name=domain.domain).delete()
     Vacation.objects.filter(mailbox__endswith="@" + domain.domain).delete()
     VacationNotice.objects.filter(mailbox__endswith="@" + domain.domain).delete()
@@ -609,6 +611,8 @@ def remove_mailbox(address: str, *, actor: Actor) -> Removed:
             removed_aliases += 1
     Vacation.objects.filter(mailbox=mailbox.address).delete()
     VacationNotice.objects.filter(mailbox=mailbox.address).delete()
+    # A mailbox made again under the address starts unmeasured, not with the old usage.
+    MailboxUsage.objects.filter(mailbox_id=mailbox.address).delete()
     mailbox.delete()
     record(
         actor,

@@ -63,7 +63,6 @@ def domain_list(request):
         .annotate(
             mailbox_count=count_in_domain(Mailbox),
             alias_count=count_in_domain(Alias),
-            **limits.use_annotations(),
         )
         .select_related("limits")
     )
@@ -80,13 +79,12 @@ def domain_list(request):
         },
         default_sort="domain",
     )
+    limited = [d for d in listing.rows if getattr(d, "limits", None) and not d.limits.is_empty]
+    uses = limits.uses_of(d.domain for d in limited)
     for domain in listing.rows:
-        domain_limits = getattr(domain, "limits", None)
-        domain.limit_lines = (
-            limits.report(domain.domain, domain_limits, limits.use_from_row(domain))
-            if domain_limits is not None and not domain_limits.is_empty
-            else []
-        )
+        domain.limit_lines = []
+    for domain in limited:
+        domain.limit_lines = limits.report(domain.domain, domain.limits, uses[domain.domain])
     return render(request, "domains/domain_list.html", {"listing": listing})
 
 

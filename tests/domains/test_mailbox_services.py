@@ -154,3 +154,41 @@ def test_removing_a_mailbox_takes_its_aliases_and_drops_it_from_lists(example, a
 def test_an_unknown_mailbox_is_a_clear_error(example, actor):
     with pytest.raises(ValidationError, match="no mailbox"):
         services.remove_mailbox("ghost@example.org", actor=actor)
+
+
+def _measured(address):
+    from django.utils import timezone
+
+    from usage.models import MailboxUsage
+
+    MailboxUsage.objects.create(
+        mailbox_id=address, bytes=5, messages=1, source="walk", measured_at=timezone.now()
+    )
+
+
+def test_a_mailbox_made_again_under_a_removed_address_starts_unmeasured(example, actor):
+    from usage.models import MailboxUsage
+
+    services.create_mailbox("a@example.org", PASSWORD, actor=actor)
+    services.create_mailbox("b@example.org", PASSWORD, actor=actor)
+    _measured("a@example.org")
+    _measured("b@example.org")
+
+    services.remove_mailbox("a@example.org", actor=actor)
+    services.create_mailbox("a@example.org", PASSWORD, actor=actor)
+
+    assert list(MailboxUsage.objects.values_list("mailbox_id", flat=True)) == ["b@example.org"]
+
+
+def test_removing_a_domain_drops_the_usage_of_its_mailboxes_only(example, actor):
+    from usage.models import MailboxUsage
+
+    services.create_domain("other.org", actor=actor)
+    services.create_mailbox("a@example.org", PASSWORD, actor=actor)
+    services.create_mailbox("c@other.org", PASSWORD, actor=actor)
+    _measured("a@example.org")
+    _measured("c@other.org")
+
+    services.remove_domain("example.org", actor=actor)
+
+    assert list(MailboxUsage.objects.values_list("mailbox_id", flat=True)) == ["c@other.org"]

@@ -34,6 +34,20 @@ def test_a_forwarded_mailbox_row_is_not_an_alias(limited):
     assert use().aliases == 1
 
 
+def test_the_use_of_a_page_of_domains_is_the_use_of_each_in_two_queries(
+    limited, django_assert_num_queries
+):
+    alias_services.create_alias("@example.org", "john@example.org", actor=ACTOR, over_limit=True)
+    services.create_mailbox(
+        "off@example.org", PASSWORD, actor=ACTOR, enabled=False, quota_text="1M"
+    )
+    services.create_mailbox("mary@other.org", PASSWORD, actor=ACTOR)
+    names = ["example.org", "other.org", "empty.example"]
+    with django_assert_num_queries(2):
+        found = limits.uses_of(names)
+    assert found == {name: limits.use_of(name) for name in names}
+
+
 def test_each_check_is_one_query(limited, django_assert_num_queries):
     with django_assert_num_queries(1):
         limits.mailbox_use("example.org")

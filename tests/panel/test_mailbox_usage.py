@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from domains import list_filters
 from domains.models import Mailbox
 from tests.panel.conftest import client_for
 from usage.models import MailboxUsage, fill_of
@@ -62,6 +63,13 @@ def test_most_full_sorts_first_and_shows_measured_mailboxes_only(usage, su_clien
     ]
     response = su_client.get("/domains/mailboxes/?sort=usage")
     assert response.context["listing"].rows[0].address == "mary@other.org"
+
+
+def test_most_full_offers_the_first_rows_of_a_triage_list_only(usage, su_client, monkeypatch):
+    monkeypatch.setitem(list_filters.SORT_BOUNDS, "usage", 1)
+    html = su_client.get("/domains/mailboxes/?sort=-usage").content.decode()
+    assert "More than 1: search or filter to narrow the list." in html
+    assert "john@example.org" in html
 
 
 def test_usage_older_than_a_day_is_flagged(usage, su_client):
