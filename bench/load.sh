@@ -4,15 +4,18 @@
 #
 #   DATABASE_URL=mysql://root@127.0.0.1:3306/mailbench bench/load.sh [SECONDS] [CONNECTIONS]
 #
-# Needs wrk (Debian package `wrk`). Serves on 127.0.0.1:$PORT (default 8765) with
-# $WORKERS gunicorn workers (default 2 × cores), logged in as the bench superuser.
+# Needs wrk (Debian package `wrk`). Serves on a free loopback port with $WORKERS gunicorn
+# workers (default 2 × cores) of $THREADS threads each (default 1), logged in as the bench
+# superuser; gunicorn is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 connections=${2:-16}
-port=${PORT:-8765}
 workers=${WORKERS:-$(( $(nproc) * 2 ))}
+threads=${THREADS:-1}
 py=${PYTHON:-.venv/bin/python}
+port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scratch=$(mktemp -d)
 export ALLOWED_HOSTS=127.0.0.1
 
 cookie=$("$py" - <<'PY'
@@ -34,15 +37,21 @@ print(session.session_key)
 PY
 )
 
+trap 'kill "$(cat "$scratch/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 .venv/bin/gunicorn mailadmin.wsgi --bind "127.0.0.1:$port" --workers "$workers" \
-  --log-level warning --pid /tmp/mailadmin-bench-gunicorn.pid --daemon
-trap 'kill "$(cat /tmp/mailadmin-bench-gunicorn.pid)" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fso /dev/null "http://127.0.0.1:$port/login/" && break; sleep 0.2; done
+  --threads "$threads" --log-level warning --error-logfile "$scratch/gunicorn.log" \
+  --pid "$scratch/gunicorn.pid" --daemon
+up=
+for _ in $(seq 1 100); do
+  curl -fso /dev/null "http://127.0.0.1:$port/login/" && { up=1; break; }
+  sleep 0.1
+done
+[ -n "$up" ] || { echo "gunicorn did not answer on 127.0.0.1:$port" >&2; cat "$scratch/gunicorn.log" >&2; exit 1; }
 
 status=$(curl -so /dev/null -w '%{http_code}' -H "Cookie: sessionid=$cookie" "http://127.0.0.1:$port/")
 [ "$status" = 200 ] || { echo "the bench session is not logged in (GET / gave $status)" >&2; exit 1; }
 
-script=$(mktemp --suffix=.lua)
+script="$scratch/paths.lua"
 cat > "$script" <<'LUA'
 local paths = {"/", "/aliases/"}
 local n = 0
@@ -61,7 +70,6 @@ done = function(summary, latency, requests)
     e.connect, e.read, e.write, e.timeout))
 end
 LUA
-echo "gunicorn: $workers workers; wrk: $connections connections for ${seconds}s on / and /aliases/"
+echo "gunicorn: $workers workers × $threads threads; wrk: $connections connections for ${seconds}s on / and /aliases/"
 wrk --threads 2 --connections "$connections" --duration "${seconds}s" --latency \
   -H "Cookie: sessionid=$cookie" -s "$script" "http://127.0.0.1:$port" | tail -n 6
-rm -f "$script"
