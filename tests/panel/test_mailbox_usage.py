@@ -47,7 +47,14 @@ def test_the_list_shows_use_against_the_quota_in_words(usage, su_client):
 def test_over_quota_is_said_and_the_bar_stops_at_full(usage, su_client):
     measured("mary@other.org", 12 * MB)
     html = su_client.get("/domains/mailboxes/?q=mary").content.decode()
-    assert "over quota" in html and "(120%)" in html and "width: 100.0%" in html
+    assert "over quota" in html and "(120%)" in html and "bg-danger share-100" in html
+
+
+def test_the_bar_is_drawn_by_classes_in_5_percent_steps_not_inline_style(usage, su_client):
+    measured("mary@other.org", MB // 10)  # 1 %: still a visible sliver
+    html = su_client.get("/domains/mailboxes/").content.decode()
+    assert "bg-warning share-95" in html and "bg-success share-5" in html
+    assert "style=" not in html
 
 
 def test_a_mailbox_never_measured_says_so(mail_data, su_client):

@@ -74,6 +74,29 @@ def test_other_page_states_are_free_of_inline_code(su_client, url):
     check_page(su_client.get(url))
 
 
+def test_usage_bars_are_free_of_inline_code(su_client):
+    from django.utils import timezone
+
+    from domains.models import Mailbox
+    from usage.models import MailboxUsage
+
+    Mailbox.objects.filter(address="john@example.org").update(quota="1048576S")
+    MailboxUsage.objects.create(
+        mailbox_id="john@example.org",
+        bytes=900_000,
+        messages=3,
+        source="walk",
+        fill=858,
+        measured_at=timezone.now(),
+    )
+    for url in (
+        "/domains/mailboxes/",
+        "/domains/mailboxes/john@example.org/",
+        "/domains/example.org/",
+    ):
+        check_page(su_client.get(url))
+
+
 @pytest.mark.parametrize(
     ("url", "data"),
     [
