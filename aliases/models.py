@@ -159,9 +159,11 @@ class Alias(models.Model):
         ordering = ["mail"]
         indexes = [
             models.Index(fields=["domain_name", "mail"], name="aliases_domain_name_idx"),
-            # Search by destination prefix and the dashboard's disabled count: index ranges.
+            # Search by destination prefix and the dashboard's disabled count: index ranges;
+            # the disabled aliases in the list's order, read off the index (not 20 ms of
+            # row lookups to skip the enabled ones, at ten million aliases).
             models.Index(fields=["destination"], name="aliases_destination_idx"),
-            models.Index(fields=["enabled"], name="aliases_enabled_idx"),
+            models.Index(fields=["enabled", "mail"], name="aliases_enabled_mail_idx"),
         ]
 
     def __str__(self) -> str:

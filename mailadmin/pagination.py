@@ -58,10 +58,13 @@ def table_count(queryset: QuerySet) -> tuple[int, int, bool]:
     """(total, disabled, estimated) of a whole table with an `enabled` column.
 
     Two queries at any size: the server's estimate, then an exact aggregate when the table
-    is small, or only the disabled rows (an index range) when it is large.
+    is small; when it is large, the disabled rows counted on the `enabled` index up to one
+    past BOUND (a disabled count above BOUND means "more than BOUND": at ten million aliases
+    an exact count reads 400,000 index entries, 57 ms).
     """
     estimate = estimated_rows(queryset.model._meta.db_table)
     if estimate is not None and estimate >= EXACT_BELOW:
-        return estimate, queryset.filter(enabled=False).count(), True
+        disabled = queryset.filter(enabled=False).order_by().values("pk")[: BOUND + 1].count()
+        return estimate, disabled, True
     result = queryset.aggregate(total=Count("pk"), disabled=Count("pk", filter=Q(enabled=False)))
     return result["total"], result["disabled"], False

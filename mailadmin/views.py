@@ -15,7 +15,7 @@ from accounts.access import (
     staff_only,
 )
 from audit.models import AuditEntry
-from mailadmin.pagination import table_count
+from mailadmin.pagination import BOUND, table_count
 from selfservice.auth import SESSION_KEY as MAILBOX_SESSION_KEY
 
 RECENT_CHANGES = 10
@@ -29,6 +29,11 @@ class Tally:
     total: int
     disabled: int
     estimated: bool = False
+
+    @property
+    def disabled_truncated(self) -> bool:
+        """Only the first BOUND disabled rows of a large table are counted."""
+        return self.estimated and self.disabled > BOUND
 
     @property
     def enabled(self) -> int:
@@ -119,6 +124,7 @@ def dashboard(request):
         "counts": counts,
         "largest": largest_domains(user, counts[1]),
         "recent": recent_changes(user),
+        "bound": BOUND,
     }
     return render(request, "dashboard.html", context)
 

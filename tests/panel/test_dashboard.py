@@ -45,3 +45,16 @@ def test_a_large_table_shows_the_server_s_estimate(su_client, monkeypatch):
     assert counts(response)["Aliases"] == (1_234_567, 0)
     assert all(t.estimated for t in response.context["counts"])
     assert "≈" in response.content.decode()
+
+
+def test_a_large_table_counts_its_disabled_rows_up_to_the_bound_only(su_client, monkeypatch):
+    monkeypatch.setattr("mailadmin.pagination.estimated_rows", lambda table: 1_234_567)
+    monkeypatch.setattr("mailadmin.pagination.BOUND", 1)
+    monkeypatch.setattr("mailadmin.views.BOUND", 1)
+    su_client.post("/aliases/info@other.org/disable/")
+    su_client.post("/aliases/sales@example.org/disable/")
+    response = su_client.get("/")
+    aliases = response.context["counts"][2]
+    assert aliases.disabled_truncated and not response.context["counts"][1].disabled_truncated
+    html = response.content.decode()
+    assert "more than 1 disabled" in html
