@@ -1,9 +1,15 @@
 """Display helpers for the panel: Unicode domains, human quotas, list links."""
 
+from functools import lru_cache
+from urllib.parse import quote
+
 from django import template
 from django.http import QueryDict
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
+from django.utils.http import RFC3986_SUBDELIMS
 
+from domains.converters import AddressConverter
 from mailadmin import quota
 from mailadmin.addresses import display_domain
 
@@ -20,6 +26,29 @@ def unicode_address(address: str) -> str:
     """`jo@xn--bcher-kva.example` → `jo@bücher.example` (also `@domain` sources)."""
     local, at, domain = (address or "").rpartition("@")
     return f"{local}{at}{display_domain(domain)}" if at else address
+
+
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what `reverse` leaves unquoted in a path
+_MARK = "mailadmin-link-mark"
+
+
+@lru_cache(maxsize=256)
+def _link_parts(viewname: str, script_prefix: str, urlconf) -> tuple[str, str, bool]:
+    """`viewname`'s URL around its one argument, and whether the argument is an address
+    segment (domains.converters: quoted once more than a plain `str` segment)."""
+    prefix, _, suffix = reverse(viewname, args=[_MARK], urlconf=urlconf).partition(_MARK)
+    is_address = "%2525" in reverse(viewname, args=["a%b"], urlconf=urlconf)
+    return prefix, suffix, is_address
+
+
+@register.filter
+def link(value: str, viewname: str) -> str:
+    """`{{ mailbox.address|link:"domains:mailbox" }}`: the URL `{% url viewname value %}`
+    gives, for a view of one argument, in a fraction of its time (a list page links each
+    of its fifty rows three times; `reverse` costs some 30 µs a call)."""
+    prefix, suffix, is_address = _link_parts(viewname, get_script_prefix(), get_urlconf())
+    text = AddressConverter().to_url(value) if is_address else str(value)
+    return prefix + quote(text, safe=_PATH_SAFE) + suffix
 
 
 @register.filter

@@ -1,10 +1,19 @@
-"""`{% usage_bar mailbox %}`: how full a mailbox is, against its quota as it is now."""
+"""`{% usage_bar mailbox %}`: how full a mailbox is, against its quota as it is now.
+
+Built in Python rather than by an included template: a list page draws fifty of them, and
+an inclusion tag's template and context cost about 80 µs each.
+"""
 
 from datetime import timedelta
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mailadmin import quota
 from usage.models import FULL_FILL, STALE_AFTER, WARN_FILL, fill_of
@@ -27,31 +36,71 @@ def _step(fill: int) -> int:
     return max(step, 5) if fill > 0 else 0
 
 
-@register.inclusion_tag("usage/usage_bar.html")
-def usage_bar(mailbox, compact: bool = False) -> dict:
+def _state(fill: int | None) -> str:
+    if fill is None:
+        return ""
+    if fill > FULL_FILL:
+        return "over"
+    return "nearly" if fill >= WARN_FILL else ""
+
+
+def _amount(usage, max_bytes, max_messages, compact: bool) -> str:
+    size = quota.human_size(usage.bytes)
+    text = (
+        _("%(used)s of %(quota)s") % {"used": size, "quota": quota.human_size(max_bytes)}
+        if max_bytes
+        else size
+    )
+    if compact and not max_messages:
+        return text
+    if max_messages:
+        messages = ngettext(
+            "%(count)s of %(max)s message", "%(count)s of %(max)s messages", max_messages
+        ) % {"count": usage.messages, "max": max_messages}
+    else:
+        messages = ngettext("%(count)s message", "%(count)s messages", usage.messages) % {
+            "count": usage.messages
+        }
+    return _("%(size)s, %(messages)s") % {"size": text, "messages": messages}
+
+
+@register.simple_tag
+def usage_bar(mailbox, compact: bool = False) -> SafeString:
     usage = usage_of(mailbox)
     if usage is None:
-        return {"usage": None, "compact": compact}
+        return format_html('<span class="text-muted small">{}</span>', _("not measured"))
     fill = fill_of(mailbox.quota, usage.bytes, usage.messages)
     max_bytes, max_messages = quota.limits(mailbox.quota)
-    if fill is None:
-        state = ""
-    elif fill > FULL_FILL:
-        state = "over quota"
-    elif fill >= WARN_FILL:
-        state = "nearly full"
-    else:
-        state = ""
-    return {
-        "usage": usage,
-        "compact": compact,
-        "fill": fill,
-        "percent": None if fill is None else fill // 10,
-        "step": None if fill is None else _step(fill),
-        "size": quota.human_size(usage.bytes),
-        "max_size": max_bytes and quota.human_size(max_bytes),
-        "max_messages": max_messages,
-        "state": state,
-        "colour": {"over quota": "bg-danger", "nearly full": "bg-warning"}.get(state, "bg-success"),
-        "stale": usage.measured_at < timezone.now() - timedelta(seconds=STALE_AFTER),
-    }
+    state = _state(fill)
+    parts = [format_html("{}", _amount(usage, max_bytes, max_messages, compact))]
+    bar = ""
+    if fill is not None:
+        percent = fill // 10
+        colour = {"over": "bg-danger", "nearly": "bg-warning"}.get(state, "bg-success")
+        bar = format_html(
+            '<div class="progress size-bar" role="progressbar" aria-label="{}" '
+            'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
+            '<div class="progress-bar {} share-{}"></div></div>',
+            _("Usage"),
+            percent,
+            colour,
+            _step(fill),
+        )
+        parts.append(format_html(" ({}%)", percent))
+    if state == "over":
+        parts.append(format_html(' <strong class="text-danger">{}</strong>', _("over quota")))
+    elif state == "nearly":
+        parts.append(
+            format_html(' <strong class="text-warning-emphasis">{}</strong>', _("nearly full"))
+        )
+    stale = usage.measured_at < timezone.now() - timedelta(seconds=STALE_AFTER)
+    if stale or not compact:
+        measured = _("measured %(time)s ago") % {"time": timesince(usage.measured_at)}
+        css = "text-danger" if stale else "text-muted"
+        parts.append(format_html(' <span class="{}">{}</span>', css, measured))
+    return format_html(
+        '<div class="usage-bar{}">{}<span class="small">{}</span></div>',
+        "" if compact else " mb-1",
+        bar,
+        mark_safe("".join(parts)),  # noqa: S308 - each part is format_html's
+    )
