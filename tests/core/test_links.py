@@ -66,3 +66,11 @@ def test_a_link_follows_the_script_prefix_of_a_panel_served_under_a_path():
         )
     finally:
         set_script_prefix("/")
+
+
+def test_a_value_no_url_matches_gives_no_link_as_url_as_does():
+    html = Template(
+        "{% load mail_tags %}{% url 'domains:detail' d as href %}[{{ href }}][{{ d|link:'domains:detail' }}]"
+    ).render(Context({"d": "bad/name"}))
+    assert html == "[][]"
+    assert link("", "domains:mailbox") == ""
