@@ -5,6 +5,7 @@ an inclusion tag's template and context cost about 80 µs each.
 """
 
 from datetime import timedelta
+from functools import lru_cache
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
@@ -12,8 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from mailadmin import quota
 from usage.models import FULL_FILL, STALE_AFTER, WARN_FILL, fill_of
@@ -44,13 +45,24 @@ def _state(fill: int | None) -> str:
     return "nearly" if fill >= WARN_FILL else ""
 
 
-def _amount(usage, max_bytes, max_messages, compact: bool) -> str:
+@lru_cache(maxsize=16)
+def _words_in(language: str | None) -> dict:
+    """The bar's fixed words, translated once per language (a list draws fifty bars)."""
+    return {
+        "of": _("%(used)s of %(quota)s"),
+        "Usage": _("Usage"),
+        "over quota": format_html(' <strong class="text-danger">{}</strong>', _("over quota")),
+        "nearly full": format_html(
+            ' <strong class="text-warning-emphasis">{}</strong>', _("nearly full")
+        ),
+        "not measured": format_html('<span class="text-muted small">{}</span>', _("not measured")),
+        "measured": _("measured %(time)s ago"),
+    }
+
+
+def _amount(usage, max_bytes, max_messages, compact: bool, words: dict) -> str:
     size = quota.human_size(usage.bytes)
-    text = (
-        _("%(used)s of %(quota)s") % {"used": size, "quota": quota.human_size(max_bytes)}
-        if max_bytes
-        else size
-    )
+    text = words["of"] % {"used": size, "quota": quota.human_size(max_bytes)} if max_bytes else size
     if compact and not max_messages:
         return text
     if max_messages:
@@ -66,13 +78,14 @@ def _amount(usage, max_bytes, max_messages, compact: bool) -> str:
 
 @register.simple_tag
 def usage_bar(mailbox, compact: bool = False) -> SafeString:
+    words = _words_in(get_language())
     usage = usage_of(mailbox)
     if usage is None:
-        return format_html('<span class="text-muted small">{}</span>', _("not measured"))
+        return words["not measured"]
     fill = fill_of(mailbox.quota, usage.bytes, usage.messages)
     max_bytes, max_messages = quota.limits(mailbox.quota)
     state = _state(fill)
-    parts = [format_html("{}", _amount(usage, max_bytes, max_messages, compact))]
+    parts = [format_html("{}", _amount(usage, max_bytes, max_messages, compact, words))]
     bar = ""
     if fill is not None:
         percent = fill // 10
@@ -81,21 +94,19 @@ def usage_bar(mailbox, compact: bool = False) -> SafeString:
             '<div class="progress size-bar" role="progressbar" aria-label="{}" '
             'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
             '<div class="progress-bar {} share-{}"></div></div>',
-            _("Usage"),
+            words["Usage"],
             percent,
             colour,
             _step(fill),
         )
         parts.append(format_html(" ({}%)", percent))
     if state == "over":
-        parts.append(format_html(' <strong class="text-danger">{}</strong>', _("over quota")))
+        parts.append(words["over quota"])
     elif state == "nearly":
-        parts.append(
-            format_html(' <strong class="text-warning-emphasis">{}</strong>', _("nearly full"))
-        )
+        parts.append(words["nearly full"])
     stale = usage.measured_at < timezone.now() - timedelta(seconds=STALE_AFTER)
     if stale or not compact:
-        measured = _("measured %(time)s ago") % {"time": timesince(usage.measured_at)}
+        measured = words["measured"] % {"time": timesince(usage.measured_at)}
         css = "text-danger" if stale else "text-muted"
         parts.append(format_html(' <span class="{}">{}</span>', css, measured))
     return format_html(
