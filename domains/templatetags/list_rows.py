@@ -154,7 +154,7 @@ def alias_rows(listing, bulk: str = "") -> SafeString:
 
 def limit_lines(lines) -> SafeString:
     """A domain's limits against their use (limits.services.report), as a list."""
-    over = _("over the limit")
+    over = _("(over the limit)")
     items = format_html_join(
         "",
         '<li class="list-inline-item{}" data-limit="{}">{}{}</li>',
@@ -163,7 +163,7 @@ def limit_lines(lines) -> SafeString:
                 " text-danger fw-semibold" if line.over else "",
                 line.key,
                 line.text,
-                format_html(" ({})", over) if line.over else "",
+                format_html(" {}", over) if line.over else "",
             )
             for line in lines
         ),

@@ -77,8 +77,8 @@ def _fragments_in(language: str | None) -> dict:
         "its mailbox": format_html('<span class="text-muted">{}</span>', _("its mailbox")),
         "receives nothing": format_html(warning, _("receives nothing")),
         "no local copy": format_html(warning, _("no local copy")),
-        "forwarded, copy kept": _("forwarded to %(targets)s, copy kept"),
-        "forwarded, no copy": _("forwarded to %(targets)s,"),
+        "forwarded": _("forwarded to %(targets)s"),
+        "copy kept": _("copy kept"),
         "Disable": _("Disable"),
         "Enable": _("Enable"),
         "Delete": _("Delete"),
@@ -102,11 +102,8 @@ def delivery(delivery, words: dict | None = None) -> SafeString:
     words = words or fragments()
     if delivery.forwarded:
         targets = ", ".join(unicode_address(t) for t in delivery.targets)
-        if delivery.keeps_copy:
-            return format_html("{}", words["forwarded, copy kept"] % {"targets": targets})
-        return format_html(
-            "{} {}", words["forwarded, no copy"] % {"targets": targets}, words["no local copy"]
-        )
+        copy = words["copy kept"] if delivery.keeps_copy else words["no local copy"]
+        return format_html("{}, {}", words["forwarded"] % {"targets": targets}, copy)
     return words["its mailbox"] if delivery.keeps_copy else words["receives nothing"]
 
 

@@ -49,31 +49,35 @@ def _state(fill: int | None) -> str:
 def _words_in(language: str | None) -> dict:
     """The bar's fixed words, translated once per language (a list draws fifty bars)."""
     return {
-        "of": _("%(used)s of %(quota)s"),
+        "of": _("%(size)s of %(max_size)s"),
         "Usage": _("Usage"),
         "over quota": format_html(' <strong class="text-danger">{}</strong>', _("over quota")),
         "nearly full": format_html(
             ' <strong class="text-warning-emphasis">{}</strong>', _("nearly full")
         ),
         "not measured": format_html('<span class="text-muted small">{}</span>', _("not measured")),
-        "measured": _("measured %(time)s ago"),
+        "measured": _("measured %(age)s ago"),
     }
 
 
 def _amount(usage, max_bytes, max_messages, compact: bool, words: dict) -> str:
     size = quota.human_size(usage.bytes)
-    text = words["of"] % {"used": size, "quota": quota.human_size(max_bytes)} if max_bytes else size
+    text = (
+        words["of"] % {"size": size, "max_size": quota.human_size(max_bytes)} if max_bytes else size
+    )
     if compact and not max_messages:
         return text
     if max_messages:
         messages = ngettext(
-            "%(count)s of %(max)s message", "%(count)s of %(max)s messages", max_messages
-        ) % {"count": usage.messages, "max": max_messages}
+            "%(messages)s of %(counter)s message",
+            "%(messages)s of %(counter)s messages",
+            max_messages,
+        ) % {"messages": usage.messages, "counter": max_messages}
     else:
-        messages = ngettext("%(count)s message", "%(count)s messages", usage.messages) % {
-            "count": usage.messages
+        messages = ngettext("%(counter)s message", "%(counter)s messages", usage.messages) % {
+            "counter": usage.messages
         }
-    return _("%(size)s, %(messages)s") % {"size": text, "messages": messages}
+    return f"{text}, {messages}"
 
 
 @register.simple_tag
@@ -106,7 +110,7 @@ def usage_bar(mailbox, compact: bool = False) -> SafeString:
         parts.append(words["nearly full"])
     stale = usage.measured_at < timezone.now() - timedelta(seconds=STALE_AFTER)
     if stale or not compact:
-        measured = words["measured"] % {"time": timesince(usage.measured_at)}
+        measured = words["measured"] % {"age": timesince(usage.measured_at)}
         css = "text-danger" if stale else "text-muted"
         parts.append(format_html(' <span class="{}">{}</span>', css, measured))
     return format_html(
