@@ -125,8 +125,8 @@ def query(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-@register.inclusion_tag("includes/sort_link.html", takes_context=True)
-def sort_link(context, listing, key: str, label: str) -> dict:
+@register.simple_tag(takes_context=True)
+def sort_link(context, listing, key: str, label: str) -> SafeString:
     """A column header that sorts by `key`, toggling the direction when already sorted."""
     current = listing.sort
     descending = current == f"-{key}"
@@ -134,8 +134,13 @@ def sort_link(context, listing, key: str, label: str) -> dict:
     params: QueryDict = context["request"].GET.copy()
     params[listing.prefix + "sort"] = target
     params.pop(listing.prefix + "page", None)
-    arrow = "▲" if current == key else "▼" if descending else ""
-    return {"href": f"?{params.urlencode()}", "label": label, "arrow": arrow}
+    arrow = " ▲" if current == key else " ▼" if descending else ""
+    return format_html(
+        '<a class="link-dark text-decoration-none" href="?{}">{}{}</a>',
+        params.urlencode(),
+        label,
+        arrow,
+    )
 
 
 @register.simple_tag(takes_context=True)
