@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from aliases.models import AliasKind
@@ -211,3 +211,58 @@ def domain_rows(listing) -> SafeString:
         )
 
     return _join(row(domain) for domain in listing.rows)
+
+
+@lru_cache(maxsize=16)
+def _audit_words_in(language: str | None) -> dict:
+    return {
+        "local": format_html(
+            '<span class="badge text-bg-light">{}</span>', pgettext("destination", "local")
+        ),
+        "external": format_html(
+            '<span class="badge text-bg-info">{}</span>', pgettext("destination", "external")
+        ),
+        "inert": format_html(
+            '<span class="badge text-bg-warning" title="{}">{}</span>',
+            _("its domain is disabled or missing"),
+            _("inert"),
+        ),
+        **{kind: str(kind.label) for kind in AliasKind},
+    }
+
+
+@register.simple_tag
+def audit_alias_rows(rows) -> SafeString:
+    """The alias audit's rows (audit.alias_queries): each destination marked local or
+    external, the alias enabled, disabled or inert."""
+    words = {**fragments(), **_audit_words_in(get_language())}
+    edit = link_maker("aliases:edit")
+
+    def destinations(alias) -> SafeString:
+        return _join(
+            format_html(
+                '<span class="text-nowrap">{} {}</span>{}',
+                unicode_address(destination),
+                words["local"] if local else words["external"],
+                "" if last else ", ",
+            )
+            for destination, local, last in (
+                (d, local, i == len(alias.marked) - 1) for i, (d, local) in enumerate(alias.marked)
+            )
+        )
+
+    def row(alias) -> SafeString:
+        state = alias.state
+        return format_html(
+            '<tr><td class="text-break"><a href="{}">{}</a></td>'
+            "<td>{}</td><td>{}</td><td>{}</td>"
+            '<td class="text-break">{}</td></tr>\n',
+            edit(alias.mail),
+            unicode_address(alias.mail),
+            destinations(alias),
+            words[alias.kind],
+            words[state] if state in ("enabled", "disabled") else words["inert"],
+            unicode_domain(alias.domain_name),
+        )
+
+    return _join(row(alias) for alias in rows)
