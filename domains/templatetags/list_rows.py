@@ -10,8 +10,7 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -22,10 +21,12 @@ from domains.templatetags.mail_tags import (
     fragments,
     human_quota,
     link_maker,
+    number_maker,
     state_badge,
     unicode_address,
     unicode_domain,
 )
+from mailadmin.html import format_html
 from usage.templatetags.usage_tags import usage_bar
 
 register = template.Library()
@@ -177,6 +178,7 @@ def domain_rows(listing) -> SafeString:
     mailbox_list = reverse("domains:mailbox_list")
     alias_list = reverse("aliases:list")
     detail = link_maker("domains:detail")
+    number = number_maker()
     none = format_html('<span class="text-muted small">{}</span>', _("none"))
     invalid = format_html('<span class="badge text-bg-danger">{}</span>', _("invalid name"))
 
@@ -202,10 +204,10 @@ def domain_rows(listing) -> SafeString:
             domain.transport,
             mailbox_list,
             query,
-            localize(domain.mailbox_count),
+            number(domain.mailbox_count),
             alias_list,
             query,
-            localize(domain.alias_count),
+            number(domain.alias_count),
             state_badge(domain.enabled, words),
             limit_lines(domain.limit_lines) if domain.limit_lines else none,
         )

@@ -10,13 +10,13 @@ from functools import lru_cache
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mailadmin import quota
+from mailadmin.html import format_html
 from usage.models import FULL_FILL, STALE_AFTER, WARN_FILL, fill_of
 
 register = template.Library()
