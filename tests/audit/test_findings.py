@@ -264,7 +264,9 @@ def test_the_guide_default_hash_is_reported(example):
     assert found("default-password") == set()
 
 
-@pytest.mark.parametrize("weak", [md5_crypt.hash("secret"), des_crypt.hash("secret")])
+@pytest.mark.parametrize(
+    "weak", [md5_crypt.hash("secret"), des_crypt.hash("secret")], ids=["md5_crypt", "des_crypt"]
+)
 def test_a_weak_legacy_hash_is_reported(example, weak):
     _set_column(crypt=weak)
     assert found("weak-password") == {(WARNING, "john@example.org")}

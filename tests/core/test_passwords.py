@@ -50,7 +50,9 @@ def test_the_guide_default_hash_is_des_of_changeme_and_is_weak():
     assert passwords.scheme_of(GUIDE_DEFAULT_CRYPT) == "des_crypt"
 
 
-@pytest.mark.parametrize("crypt", [passwords.hash_password(SECRET), *LEGACY.values()])
+@pytest.mark.parametrize(
+    "crypt", [passwords.hash_password(SECRET), *LEGACY.values()], ids=["sha512_crypt", *LEGACY]
+)
 def test_the_stored_hash_itself_never_works_as_a_password(crypt):
     assert not passwords.verify_password(crypt, crypt)
 
