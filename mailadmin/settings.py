@@ -176,6 +176,7 @@ LANGUAGE_CODE = "en"
 # The panel's languages (README, "Languages"); the `mail` command always speaks English.
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["mailadmin.formats"]
 LANGUAGE_COOKIE_NAME = "mailadmin_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -96,3 +96,15 @@ def test_every_page_has_the_menu(db):
     page = Client().get(reverse("selfservice:login"))
     assert 'id="language-menu"' in page.text
     assert 'value="de"' in page.text
+
+
+def test_the_menu_goes_back_to_the_page_it_was_on(db):
+    answer = Client().post(
+        reverse("set_language"), {"language": "de"}, headers={"referer": "/account/login/"}
+    )
+    assert answer.url == "/account/login/"
+
+
+def test_a_not_found_page_does_not_echo_its_address_into_the_menu(db):
+    page = Client().get("/account/no-such-page-for-john/")
+    assert "no-such-page-for-john" not in page.text
