@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
@@ -30,9 +31,9 @@ from limits.services import OVER_LIMIT
 from mailadmin.addresses import domain_of
 
 TITLES = {
-    "forward": "Add a forward",
-    "catch-all": "Add a catch-all",
-    "domain-alias": "Add a domain alias",
+    "forward": gettext_lazy("Add a forward"),
+    "catch-all": gettext_lazy("Add a catch-all"),
+    "domain-alias": gettext_lazy("Add a domain alias"),
 }
 
 

@@ -7,6 +7,16 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.security import conftest as security
+
+# The panel's roles and data, shared (tests/panel/conftest.py through tests/security).
+mail_data = security.mail_data
+superuser = security.superuser
+admin_a = security.admin_a
+admin_b = security.admin_b
+end_user = security.end_user
+role_clients = security.role_clients
+
 
 def compile_catalogues() -> None:
     for po in Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"):
