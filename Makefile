@@ -68,7 +68,7 @@ test-mariadb: $(VENV)/.installed compilemessages
 
 # Screenshots of the panel's main pages (headless Chromium), for the docs.
 screenshots: $(VENV)/.installed node_modules/.installed compilemessages
-	env -u DATABASE_URL MAILADMIN_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_postmaster_browser.py -m browser -p no:cacheprovider -q
+	env -u DATABASE_URL MAILADMIN_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_postmaster_browser.py tests/browser/test_languages_browser.py -m browser -p no:cacheprovider -q
 
 clean:
 	rm -rf $(VENV) var *.egg-info
