@@ -9,6 +9,7 @@ from django.contrib.auth.views import LoginView
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -93,7 +94,9 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save(actor_for(request))
         update_session_auth_hash(request, user)
-        messages.success(request, "Your password is changed; your other sessions are logged out.")
+        messages.success(
+            request, _("Your password is changed; your other sessions are logged out.")
+        )
         return redirect("dashboard")
     return render(request, "accounts/password_change.html", {"form": form})
 

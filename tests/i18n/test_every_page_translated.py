@@ -97,13 +97,12 @@ UNFINISHED = {
     "aliases:enable_confirm",
     "aliases:disable_confirm",
     "aliases:delete",
-    # the superuser's and staff's own pages
+    # the superuser's pages and two-factor enrolment
     "accounts:list",
     "accounts:create",
     "accounts:edit",
     "accounts:password",
     "accounts:delete",
-    "password_change",
     "twofactor:setup",
     "audit:aliases",
     "audit:findings",
