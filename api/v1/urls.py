@@ -1,0 +1,32 @@
+from django.urls import path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.permissions import AllowAny
+
+from api.v1 import views
+
+app_name = "api"
+PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
+
+urlpatterns = [
+    path("domains/", views.DomainList.as_view(), name="domains"),
+    path("domains/<str:domain>/", views.DomainDetail.as_view(), name="domain"),
+    path("mailboxes/", views.MailboxList.as_view(), name="mailboxes"),
+    path("mailboxes/<str:address>/", views.MailboxDetail.as_view(), name="mailbox"),
+    path(
+        "mailboxes/<str:address>/forward/",
+        views.MailboxForward.as_view(),
+        name="mailbox_forward",
+    ),
+    path("aliases/", views.AliasList.as_view(), name="aliases"),
+    path("aliases/<str:mail>/", views.AliasDetail.as_view(), name="alias"),
+    # The schema and its viewers are public: they describe the API, they hold no data.
+    path("schema/", SpectacularAPIView.as_view(**PUBLIC), name="schema"),
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", **PUBLIC), name="docs"
+    ),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **PUBLIC), name="redoc"),
+]
