@@ -39,18 +39,21 @@ def encode_cursor(key: str) -> str:
     return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
 
 
-def paginate(request, queryset, key: str, serialize) -> Response:
-    """`queryset` ordered by the unique column `key` after the cursor, one page of it."""
+def paginate(request, queryset, key: str, serialize, *, descending: bool = False) -> Response:
+    """`queryset` ordered by the unique column `key` after the cursor, one page of it
+    (`descending`: newest first, for the history)."""
     limit = page_size(request)
     after = decode_cursor(request)
     if after is not None:
-        queryset = queryset.filter(**{f"{key}__gt": after})
-    rows = list(queryset.order_by(key)[: limit + 1])
+        if descending and not after.isdigit():
+            raise ValidationError({"cursor": ["This cursor is not one the API gave."]})
+        queryset = queryset.filter(**{f"{key}__{'lt' if descending else 'gt'}": after})
+    rows = list(queryset.order_by(f"-{key}" if descending else key)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_url = None
     if more:
         params = request.query_params.copy()
-        params["cursor"] = encode_cursor(getattr(rows[-1], key))
+        params["cursor"] = encode_cursor(str(getattr(rows[-1], key)))
         next_url = request.build_absolute_uri(request.path) + "?" + params.urlencode()
     return Response({"next": next_url, "results": [serialize(row) for row in rows]})

@@ -6,7 +6,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.permissions import AllowAny
 
-from api.v1 import views
+from api.v1 import reads, views
 
 app_name = "api"
 PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
@@ -21,6 +21,15 @@ urlpatterns = [
         views.MailboxForward.as_view(),
         name="mailbox_forward",
     ),
+    path("domains/<str:domain>/limits/", reads.DomainLimits.as_view(), name="domain_limits"),
+    path(
+        "mailboxes/<str:address>/vacation/",
+        reads.MailboxVacation.as_view(),
+        name="mailbox_vacation",
+    ),
+    path("trace/", reads.Trace.as_view(), name="trace"),
+    path("findings/", reads.Findings.as_view(), name="findings"),
+    path("history/", reads.History.as_view(), name="history"),
     path("aliases/", views.AliasList.as_view(), name="aliases"),
     path("aliases/<str:mail>/", views.AliasDetail.as_view(), name="alias"),
     # The schema and its viewers are public: they describe the API, they hold no data.
