@@ -150,3 +150,41 @@ def test_a_catch_all_and_a_domain_alias(api_su):
     domain_alias = {"mail": "@alias.test", "destination": "@example.org"}
     response = api_su.send("POST", "/api/v1/aliases/", domain_alias)
     assert response.json()["kind"] == "domain-alias"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("POST", "/api/v1/mailboxes/", {"address": "x@example.org", "password": "x"}, "password"),
+        (
+            "POST",
+            "/api/v1/mailboxes/",
+            {"address": "john@example.org", "password": PASSWORD},
+            "address",
+        ),
+        ("PUT", "/api/v1/mailboxes/john@example.org/", {"quota": "10 parsecs"}, "quota"),
+        ("PUT", "/api/v1/mailboxes/john@example.org/", {"name": "n" * 200}, "name"),
+        (
+            "POST",
+            "/api/v1/aliases/",
+            {"mail": "sales@example.org", "destination": "a@b.org"},
+            "mail",
+        ),
+        (
+            "POST",
+            "/api/v1/aliases/",
+            {"mail": "t@example.org", "destination": "@x.org"},
+            "destination",
+        ),
+        ("POST", "/api/v1/domains/", {"domain": "x.org", "transport": "no spaces"}, "transport"),
+        ("POST", "/api/v1/domains/", {"domain": "example.org"}, "domain"),
+    ],
+)
+def test_a_service_refusal_is_listed_under_its_field_as_the_forms_show_it(
+    api_su, method, url, body, field
+):
+    response = api_su.send(method, url, body)
+    assert response.status_code == 400
+    problem = response.json()
+    assert list(problem["errors"]) == [field]
+    assert problem["errors"][field] and problem["detail"]
