@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -10,6 +11,10 @@ from api.v1 import reads, views
 
 app_name = "api"
 PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
+# Swagger UI and Redoc set styles from their scripts (and Redoc starts a blob: worker):
+# allowed on these two pages only, which show the public schema and no data. Scripts stay
+# 'self' (the split Swagger view serves its start-up script as a file).
+DOCS_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 urlpatterns = [
     path("domains/", views.DomainList.as_view(), name="domains"),
@@ -35,7 +40,13 @@ urlpatterns = [
     # The schema and its viewers are public: they describe the API, they hold no data.
     path("schema/", SpectacularAPIView.as_view(**PUBLIC), name="schema"),
     path(
-        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", **PUBLIC), name="docs"
+        "docs/",
+        DOCS_CSP(SpectacularSwaggerSplitView.as_view(url_name="api:schema", **PUBLIC)),
+        name="docs",
     ),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **PUBLIC), name="redoc"),
+    path(
+        "redoc/",
+        DOCS_CSP(SpectacularRedocView.as_view(url_name="api:schema", **PUBLIC)),
+        name="redoc",
+    ),
 ]

@@ -52,4 +52,10 @@ def test_the_docs_load_their_files_from_this_server_only(db):
         page = response.content.decode()
         assert "/static/drf_spectacular_sidecar/" in page
         assert not re.search(r"""(src|href)=["']https?://""", page)
-        assert "script-src 'self'" in response["Content-Security-Policy"]
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self';" in policy + ";" and "unsafe-eval" not in policy
+
+
+def test_only_the_docs_pages_allow_inline_styles(db, api_a):
+    assert "unsafe-inline" in Client().get("/api/v1/docs/")["Content-Security-Policy"]
+    assert "unsafe-inline" not in Client().get("/login/")["Content-Security-Policy"]
