@@ -152,7 +152,7 @@ class DomainList(APIView):
     def get(self, request):
         queryset = _enabled_filter(request, access.domains_for(request.user))
         if prefix := _prefix(request):
-            queryset = queryset.filter(domain__startswith=prefix)
+            queryset = queryset.filter(domain__istartswith=prefix)
         return paginate(request, queryset, "domain", s.domain_out)
 
     @extend_schema(request=s.DomainIn, responses={201: s.DomainOut})
@@ -226,7 +226,7 @@ class MailboxList(APIView):
         if name := access.domain_filter(request.user, request.query_params.get("domain", "")):
             queryset = queryset.filter(domain_name=name)
         if prefix := _prefix(request):
-            queryset = queryset.filter(address__startswith=prefix)
+            queryset = queryset.filter(address__istartswith=prefix)
         return paginate(request, queryset, "address", s.mailbox_out)
 
     @extend_schema(request=s.MailboxIn, responses={201: s.MailboxOut})
@@ -346,7 +346,7 @@ class AliasList(APIView):
                 raise ValidationError("kind is one of " + ", ".join(AliasKind.values) + ".")
             queryset = queryset.filter(kind_q(kind))
         if prefix := _prefix(request):
-            queryset = queryset.filter(mail__startswith=prefix)
+            queryset = queryset.filter(mail__istartswith=prefix)
         return paginate(request, queryset, "mail", s.alias_out)
 
     @extend_schema(request=s.AliasIn, responses={201: s.AliasOut})
