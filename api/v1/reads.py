@@ -15,9 +15,11 @@ from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from audit.scale import is_large
 from limits import services as limits
+from mailadmin import quota
 from mailadmin.addresses import domain_of, normalize_address
 from mailstack.tracer import redacted
 from mailstack.tracer import trace as run_trace
+from usage.models import MailboxUsage as UsageRow
 from vacation import services as vacation
 
 ADDRESS = OpenApiParameter("address", str, required=True)
@@ -146,6 +148,26 @@ class DomainLimits(APIView):
                 "lines": [asdict(line) for line in limits.report(name, row, use)],
             }
         )
+
+
+class MailboxUsage(APIView):
+    """How full a mailbox is, as `mail usage collect` last measured it (None: not yet)."""
+
+    @extend_schema(responses=dict)
+    def get(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        usage = UsageRow.objects.filter(mailbox_id=mailbox.address).first()
+        measured = None
+        if usage is not None:
+            measured = {
+                "bytes": usage.bytes,
+                "messages": usage.messages,
+                "fill_percent": usage.fill,
+                "source": usage.source,
+                "measured_at": usage.measured_at.isoformat(),
+            }
+        shown = quota.humanize(mailbox.quota)
+        return Response({"address": mailbox.address, "quota": shown, "usage": measured})
 
 
 class MailboxVacation(APIView):

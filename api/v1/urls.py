@@ -32,6 +32,7 @@ urlpatterns = [
         reads.MailboxVacation.as_view(),
         name="mailbox_vacation",
     ),
+    path("mailboxes/<str:address>/usage/", reads.MailboxUsage.as_view(), name="mailbox_usage"),
     path("trace/", reads.Trace.as_view(), name="trace"),
     path("findings/", reads.Findings.as_view(), name="findings"),
     path("history/", reads.History.as_view(), name="history"),

@@ -78,6 +78,7 @@ MATRIX = [
     ("api:mailbox_forward", "delete", MAILBOX + "forward/", None, W_SCOPED),
     ("api:domain_limits", "get", "/api/v1/domains/example.org/limits/", None, SCOPED),
     ("api:mailbox_vacation", "get", MAILBOX + "vacation/", None, SCOPED),
+    ("api:mailbox_usage", "get", MAILBOX + "usage/", None, SCOPED),
     ("api:trace", "get", "/api/v1/trace/?address=john@example.org", None, SCOPED),
     ("api:findings", "get", "/api/v1/findings/", None, READ),
     ("api:history", "get", "/api/v1/history/", None, READ),

@@ -55,3 +55,8 @@ def test_vacation_shows_the_setting(api_a):
     vacation.set_vacation("john@example.org", vacation.Setting("Away", "Back Monday."), actor=ACTOR)
     body = api_a.get("/api/v1/mailboxes/john@example.org/vacation/").json()
     assert body["enabled"] is True and body["subject"] == "Away"
+
+
+def test_usage_is_none_until_measured(api_a):
+    body = api_a.get("/api/v1/mailboxes/john@example.org/usage/").json()
+    assert body == {"address": "john@example.org", "quota": body["quota"], "usage": None}
