@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 MARIADB_URL ?= mysql://root@127.0.0.1:3306/mailadmin
 HOST ?= 127.0.0.1
+# Test workers (pytest-xdist): one per core. The mail-stack tests share one worker, since
+# Courier reads compiled-in paths (tests/conftest.py groups them).
+TEST_WORKERS ?= auto
+PYTEST := -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 PORT ?= 8000
 
 .PHONY: run test test-sqlite test-mariadb lint install clean screenshots messages compilemessages
@@ -61,10 +65,10 @@ test: $(VENV)/.installed
 	$(MAKE) --no-print-directory test-mariadb
 
 test-sqlite: $(VENV)/.installed compilemessages
-	env -u DATABASE_URL $(PY) -m pytest -m "not mariadb and not mailstack" -p no:cacheprovider
+	env -u DATABASE_URL $(PY) $(PYTEST) -m "not mariadb and not mailstack"
 
 test-mariadb: $(VENV)/.installed compilemessages
-	DATABASE_URL=$(MARIADB_URL) MAILADMIN_TEST_ENGINE=mysql $(PY) -m pytest -p no:cacheprovider
+	DATABASE_URL=$(MARIADB_URL) MAILADMIN_TEST_ENGINE=mysql $(PY) $(PYTEST)
 
 # Screenshots of the panel's main pages (headless Chromium), for the docs.
 screenshots: $(VENV)/.installed node_modules/.installed compilemessages

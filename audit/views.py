@@ -40,6 +40,7 @@ from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.csvsafe import csv_lines
 from mailadmin.pagination import BOUND, BoundedPaginator
 from mailstack.sender_report import report as sender_report
+from mailstack.tracer import redacted
 from mailstack.tracer import trace as run_trace
 
 FINDINGS_PAGE_SIZE = 100
@@ -247,39 +248,6 @@ def findings_run(request):
 
 
 # --- address tracer ------------------------------------------------------------------------
-def _redacted(result, allowed: set[str] | None):
-    """A domain admin sees the steps and recipients of its own domains only."""
-    if allowed is None:
-        return result.steps, result.recipients, result.expansion
-    steps, hidden = [], set()
-    for step in result.steps:
-        name = domain_of(step.address) or step.address.lstrip("@")
-        if name in allowed:
-            steps.append(step)
-        elif name not in hidden:
-            hidden.add(name)
-            steps.append(None)
-
-    def visible(recipients):
-        return [
-            r if domain_of(r.address) in allowed else _Hidden(domain_of(r.address), r.outcome)
-            for r in recipients
-        ]
-
-    return steps, visible(result.recipients), visible(result.expansion)
-
-
-class _Hidden:
-    """A final recipient in a domain the admin does not administer: outcome only."""
-
-    maildir = None
-
-    def __init__(self, domain: str, outcome: str):
-        self.address = f"(an address in {domain})"
-        self.outcome = outcome
-        self.text = "in a domain you do not administer"
-
-
 def _redacted_senders(found, allowed: set[str] | None):
     """A domain admin sees the mailboxes and addresses of its own domains only."""
     if allowed is None:
@@ -314,7 +282,7 @@ def trace(request):
         if allowed is not None:
             require_domain(request.user, domain_of(address), names=allowed)
         result = run_trace(address)
-        steps, recipients, expansion = _redacted(result, allowed)
+        steps, recipients, expansion = redacted(result, allowed)
         # "As which addresses may it send" reads every alias row: only when asked.
         with_sends_as = "sends_as" in request.GET
         sending = sender_report(address, sends_as=with_sends_as)

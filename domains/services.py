@@ -93,6 +93,11 @@ def mailbox_snapshot(mailbox: Mailbox) -> dict:
     }
 
 
+def domain_fingerprint(domain: Domain) -> str:
+    """The domain row as an editor (the API's ETag) loaded it (mailadmin.fingerprint)."""
+    return fingerprint.fingerprint(domain_snapshot(domain))
+
+
 def mailbox_fingerprint(mailbox: Mailbox) -> str:
     """The fields `update_mailbox` writes, as an edit form loaded them (mailadmin.fingerprint)."""
     return fingerprint.fingerprint(
@@ -191,10 +196,17 @@ def create_domain(
 
 @transaction.atomic
 def update_domain(
-    name: str, *, actor: Actor, transport: str, backup_mx: bool | None = None
+    name: str,
+    *,
+    actor: Actor,
+    transport: str,
+    backup_mx: bool | None = None,
+    expected: str | None = None,
 ) -> Domain:
-    """Change the transport; `backup_mx` None keeps the setting (a hosted domain has none)."""
+    """Change the transport; `backup_mx` None keeps the setting (a hosted domain has none).
+    `expected`: the `domain_fingerprint` the editor loaded (see update_mailbox)."""
     domain = get_domain(name, for_update=True)
+    fingerprint.check(domain_fingerprint(domain), expected, f"Domain {domain.domain}")
     was_backup_mx = is_backup_mx(domain)
     before = {**domain_snapshot(domain), **_relay_fields(domain, was_backup_mx)}
     domain.transport = validate_transport(transport)

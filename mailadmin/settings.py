@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "vacation",
     "limits",  # per-domain limits (panel-owned)
     "usage",  # how full each mailbox is (`mail usage collect`)
+    "api",  # the REST API and its tokens (/api/v1/, /tokens/)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, no CDN
     # Staff accounts: login throttling and optional TOTP two-factor (accounts.twofactor).
     "axes",
     "django_otp",
@@ -302,6 +306,32 @@ if MAILADMIN_LOGIN_THROTTLE not in ("database", "cache"):
     raise ImproperlyConfigured(
         f"MAILADMIN_LOGIN_THROTTLE must be database or cache, not {MAILADMIN_LOGIN_THROTTLE!r}"
     )
+# --- the REST API (api/) ---------------------------------------------------------------
+# Requests per token, DRF's notation ("600/min"); counted in the cache below (per process
+# with the default cache: use a shared one, e.g. Redis, with several workers).
+MAILADMIN_API_RATE = env("MAILADMIN_API_RATE", "600/min")
+MAILADMIN_API_PAGE_SIZE = env_int("MAILADMIN_API_PAGE_SIZE", 100)  # default; at most 1000
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.v1.authentication.BearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.v1.permissions.TokenPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.v1.authentication.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.v1.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mailadmin API",
+    "DESCRIPTION": "Domains, mailboxes and aliases of the flurdy mail tables, scoped as the panel.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 CACHES = {
     "default": {
         "BACKEND": env("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),

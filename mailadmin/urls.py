@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("selfservice.urls")),
     path("bulk/", include("bulk.urls")),
     path("", include("vacation.urls")),
+    path("", include("api.urls")),  # /api/v1/ and /tokens/
 ]
 
 handler403 = "mailadmin.views.permission_denied"

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 
 from domains.models import relay_words
-from mailadmin.addresses import check_recipient_delimiter
+from mailadmin.addresses import check_recipient_delimiter, domain_of
 from mailadmin.autoreply import mailbox_of
 from routing import extensions
 from routing.rules import (
@@ -78,9 +78,11 @@ __all__ = [
     "RECURSION_LIMIT",
     "REJECTED",
     "RELAYED",
+    "Hidden",
     "Recipient",
     "Step",
     "Trace",
+    "redacted",
     "render_text",
     "trace",
 ]
@@ -513,3 +515,37 @@ def render_text(result: Trace) -> str:
     for warning in result.warnings:
         lines.append(f"Warning: {warning}")
     return "\n".join(lines)
+
+
+# --- what a domain admin sees of a trace (the tracer page, the API) ----------------------
+def redacted(result, allowed: set[str] | None):
+    """A domain admin sees the steps and recipients of its own domains only."""
+    if allowed is None:
+        return result.steps, result.recipients, result.expansion
+    steps, hidden = [], set()
+    for step in result.steps:
+        name = domain_of(step.address) or step.address.lstrip("@")
+        if name in allowed:
+            steps.append(step)
+        elif name not in hidden:
+            hidden.add(name)
+            steps.append(None)
+
+    def visible(recipients):
+        return [
+            r if domain_of(r.address) in allowed else Hidden(domain_of(r.address), r.outcome)
+            for r in recipients
+        ]
+
+    return steps, visible(result.recipients), visible(result.expansion)
+
+
+class Hidden:
+    """A final recipient in a domain the admin does not administer: outcome only."""
+
+    maildir = None
+
+    def __init__(self, domain: str, outcome: str):
+        self.address = f"(an address in {domain})"
+        self.outcome = outcome
+        self.text = "in a domain you do not administer"

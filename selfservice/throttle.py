@@ -45,10 +45,11 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 class Limit:
     scope: str  # "address" or "client"
     rate: str  # failures per window, django-ratelimit's notation: "5/5m"
+    kind: str = "selfservice-login"  # whose failures: another kind counts apart (the API's)
 
     @property
     def group(self) -> str:
-        return f"selfservice-login-{self.scope}"
+        return f"{self.kind}-{self.scope}"
 
     @property
     def count(self) -> int:
@@ -141,10 +142,11 @@ def _usage(request: HttpRequest, limit: Limit, address: str, *, increment: bool)
     return _database_usage(limit, value, increment=increment)
 
 
-def seconds_blocked(request: HttpRequest, address: str) -> int:
-    """Seconds until this address and client may try again; 0 when they may now."""
+def seconds_blocked(request: HttpRequest, address: str, limits=LIMITS) -> int:
+    """Seconds until this address and client may try again; 0 when they may now.
+    `limits`: another kind's (the API's bearer tokens count per client only)."""
     waits = [0]
-    for limit in LIMITS:
+    for limit in limits:
         usage = _usage(request, limit, address, increment=False)
         if usage is None:
             continue
@@ -154,8 +156,8 @@ def seconds_blocked(request: HttpRequest, address: str) -> int:
     return max(waits)
 
 
-def record_failure(request: HttpRequest, address: str) -> None:
-    for limit in LIMITS:
+def record_failure(request: HttpRequest, address: str, limits=LIMITS) -> None:
+    for limit in limits:
         _usage(request, limit, address, increment=True)
     if settings.MAILADMIN_LOGIN_THROTTLE == "database":
         LoginFailureCount.objects.filter(window_end__lt=int(time.time())).delete()

@@ -14,6 +14,14 @@ def pytest_configure(config):
         raise pytest.UsageError(f"MAILADMIN_TEST_ENGINE=mysql but DATABASE_URL gives {engine}")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The mail-stack tests run on one xdist worker (`--dist loadgroup`): Courier's
+    authdaemond reads compiled-in paths, so one stack at a time runs on a machine."""
+    for item in items:
+        if item.get_closest_marker("mailstack"):
+            item.add_marker(pytest.mark.xdist_group("mailstack"))
+
+
 @pytest.fixture(autouse=True)
 def _needs_mariadb(request):
     """MariaDB-only tests fail, never skip, when run on another engine."""

@@ -44,7 +44,11 @@ def test_success_exits_0_with_the_result_on_stdout(run):
 
 
 def test_bad_input_exits_1_with_one_line_on_stderr(run):
-    result = run("mail", "mailbox", "add", "a@example.org", "--password-stdin", stdin="123\n")
+    # Its own domain: the tests of this module may run in any order, on any worker.
+    assert run("mail", "domain", "add", "bad-input.example.org").returncode == 0
+    result = run(
+        "mail", "mailbox", "add", "a@bad-input.example.org", "--password-stdin", stdin="123\n"
+    )
     assert result.returncode == 1
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1

@@ -16,6 +16,7 @@ Daemons are started directly (no systemd) and stopped by PID. A daemon that cann
 raises `MailStackError`: tests fail, they never skip.
 """
 
+import contextlib
 import email
 import os
 import re
@@ -97,8 +98,23 @@ def port_open(port: int) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def machine_lock():
+    """One stack at a time edits what the machine shares: its accounts, the default main.cf."""
+    import fcntl
+
+    with open("/run/mailadmin-mailstack.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_vmail_account(uid: int = VMAIL_UID) -> None:
     """The guide's `virtual` user and group 5000, which own the maildirs."""
+    with machine_lock():
+        _ensure_vmail_account(uid)
+
+
+def _ensure_vmail_account(uid: int) -> None:
     import grp
     import pwd
 
@@ -131,6 +147,11 @@ def ensure_vacation_account() -> None:
     """The unprivileged user the vacation responder runs as, able to run this Python: where
     a directory on the way (pyenv under /root) lets no one else through, an ACL lets this
     user alone through (setfacl, Debian's acl)."""
+    with machine_lock():
+        _ensure_vacation_account()
+
+
+def _ensure_vacation_account() -> None:
     import pwd
     import sys
 
@@ -163,10 +184,7 @@ def _allowed_directories(change) -> None:
     programs (the vacation responder's sendmail, postdrop) may use a private instance's
     configuration only when it is listed there. The file is the tests' own (written when
     absent, removed when empty); a mail host's real main.cf is never edited."""
-    import fcntl
-
-    with open("/run/mailadmin-mailstack.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with machine_lock():
         text = DEFAULT_MAIN_CF.read_text() if DEFAULT_MAIN_CF.exists() else OURS
         if not text.startswith(OURS):
             raise MailStackError(

@@ -61,11 +61,12 @@ def snapshot() -> dict:
 
     from accounts.models import DomainAssignment
     from aliases.models import Alias
+    from api.models import ApiToken
     from audit.models import AuditEntry, FindingsReport, StoredFinding
     from domains.models import Domain, Mailbox
 
     models = [Domain, Mailbox, Alias, AuditEntry, FindingsReport, StoredFinding]
-    models += [DomainAssignment, TOTPDevice, AccessAttempt]
+    models += [DomainAssignment, TOTPDevice, AccessAttempt, ApiToken]
     data = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     data["User"] = list(User.objects.order_by("pk").values("username", "password", "is_active"))
     return data

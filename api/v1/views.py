@@ -1,0 +1,397 @@
+"""/api/v1/: domains, mailboxes and aliases, through the panel's scopes and services.
+
+Objects are fetched through the token owner's scoped querysets (accounts.access): another
+domain's object is a 404. Writes go through the same services as the panel and the `mail`
+command, in one transaction, audited as "<user> via API token <name>". `ETag` is the row's
+fingerprint (the one edit forms carry); a PUT with a stale `If-Match` changes nothing, 412.
+A PUT of an object that does not exist creates it (provisioning scripts can repeat it).
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import access
+from aliases import services as alias_services
+from aliases.models import AliasKind, kind_q
+from api import tokens
+from api.v1 import schema  # noqa: F401  (the bearer scheme's description)
+from api.v1 import serializers as s
+from api.v1.pagination import paginate
+from domains import services as domain_services
+from limits.services import OVER_LIMIT
+from mailadmin.addresses import domain_of, normalize_address
+from mailadmin.client import client_address
+
+LIST_PARAMS = [
+    OpenApiParameter("cursor", str, description="the `next` link's cursor"),
+    OpenApiParameter("limit", int, description="rows per page, 1 to 1000"),
+    OpenApiParameter("prefix", str, description="keys starting with this text"),
+    OpenApiParameter("enabled", bool),
+]
+DOMAIN_PARAM = OpenApiParameter("domain", str, description="one of your domains")
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, description="the ETag you read; stale: 412"
+)
+
+
+# Which field a service's refusal belongs to, by its code, as the panel's forms place it
+# beside their fields (domains.forms, aliases.forms: `error_fields`), in the API's names.
+DOMAIN_FIELDS = {
+    "exists": "domain",
+    "invalid": "domain",
+    "too_long": "domain",
+    "invalid_transport": "transport",
+    "backup_mx_hosted": "transport",
+}
+NEW_MAILBOX_FIELDS = {
+    "exists": "address",
+    "invalid": "address",
+    "too_long": "address",
+    "no_domain": "address",
+    "invalid_quota": "quota",
+    OVER_LIMIT: None,
+}
+MAILBOX_FIELDS = {"too_long": "name", "invalid_quota": "quota", "invalid": None, OVER_LIMIT: None}
+ALIAS_FIELDS = {
+    "exists": "mail",
+    "no_domain": "mail",
+    "mailbox_alias": "mail",
+    "mailbox_forward": "mail",
+    "no_destination": "destination",
+    "invalid_domain_alias": "destination",
+    "loop": "destination",
+    "too_long": "destination",
+    "invalid": "destination",
+    "reserved_autoreply": "destination",
+    OVER_LIMIT: None,
+}
+
+
+@contextmanager
+def fields(mapping: dict[str, str], default: str | None = None):
+    """A service's ValidationError with each message under its field (unknown codes under
+    `default`, else `non_field_errors`); a stale fingerprint stays as it is (412)."""
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict") or any(e.code == "stale" for e in error.error_list):
+            raise
+        by_field: dict[str, list] = {}
+        for item in error.error_list:
+            name = mapping.get(item.code or "", default) or "non_field_errors"
+            by_field.setdefault(name, []).append(item)
+        raise ValidationError(by_field) from None
+
+
+def _actor(request):
+    return tokens.actor_for(request.auth, client_address(request))
+
+
+def _if_match(request) -> str | None:
+    value = request.headers.get("If-Match", "").strip()
+    if not value or value == "*":
+        return None
+    return value.removeprefix("W/").strip('"')
+
+
+def _with_etag(response: Response, tag: str) -> Response:
+    response["ETag"] = f'"{tag}"'
+    return response
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _enabled_filter(request, queryset):
+    raw = request.query_params.get("enabled", "")
+    if raw in ("true", "1"):
+        return queryset.filter(enabled=True)
+    if raw in ("false", "0"):
+        return queryset.filter(enabled=False)
+    if raw:
+        raise ValidationError("enabled is true or false.")
+    return queryset
+
+
+def _prefix(request) -> str:
+    return request.query_params.get("prefix", "").strip().lower()
+
+
+def _require_own_domain(user, name: str) -> None:
+    """A create in a domain that is not the user's is refused like one in a domain that
+    is not hosted, so that it tells nothing about other domains."""
+    if not access.is_superuser(user) and not access.may_use_domain(user, name):
+        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain")
+
+
+def _require_scope_to_create(user, name: str) -> None:
+    """A PUT creating an object in another admin's domain: 404, as its existing objects."""
+    if not access.is_superuser(user):
+        access.require_domain(user, name)
+
+
+# --- domains ---------------------------------------------------------------------------
+
+
+def _domain_response(domain, status=200) -> Response:
+    response = Response(s.domain_out(domain), status=status)
+    return _with_etag(response, domain_services.domain_fingerprint(domain))
+
+
+class DomainList(APIView):
+    @extend_schema(parameters=LIST_PARAMS, responses=s.DomainOut(many=True))
+    def get(self, request):
+        queryset = _enabled_filter(request, access.domains_for(request.user))
+        if prefix := _prefix(request):
+            queryset = queryset.filter(domain__istartswith=prefix)
+        return paginate(request, queryset, "domain", s.domain_out)
+
+    @extend_schema(request=s.DomainIn, responses={201: s.DomainOut})
+    @fields(DOMAIN_FIELDS)
+    def post(self, request):
+        access.require_superuser(request.user)
+        data = _valid(s.DomainIn, request)
+        domain = domain_services.create_domain(
+            data["domain"],
+            actor=_actor(request),
+            transport=data["transport"],
+            enabled=data["enabled"],
+        )
+        return _domain_response(domain, 201)
+
+
+class DomainDetail(APIView):
+    @extend_schema(responses=s.DomainOut)
+    def get(self, request, domain):
+        return _domain_response(access.get_domain_for_user(request.user, domain))
+
+    @extend_schema(
+        request=s.DomainPut, responses={200: s.DomainOut, 201: s.DomainOut}, parameters=[IF_MATCH]
+    )
+    @fields(DOMAIN_FIELDS)
+    def put(self, request, domain):
+        try:
+            current = access.get_domain_for_user(request.user, domain)
+        except Http404:
+            if not access.is_superuser(request.user):
+                raise
+            current = None
+        access.require_superuser(request.user)
+        data = _valid(s.DomainPut, request)
+        actor = _actor(request)
+        with transaction.atomic():
+            if current is None:
+                created = domain_services.create_domain(
+                    domain, actor=actor, transport=data["transport"], enabled=data["enabled"]
+                )
+                return _domain_response(created, 201)
+            expected = _if_match(request)
+            if expected is not None or data["transport"] != current.transport:
+                domain_services.update_domain(
+                    current.domain, actor=actor, transport=data["transport"], expected=expected
+                )
+            if data["enabled"] != current.enabled:
+                domain_services.set_domain_enabled(current.domain, data["enabled"], actor=actor)
+            return _domain_response(domain_services.get_domain(current.domain))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, domain):
+        current = access.get_domain_for_user(request.user, domain)
+        access.require_superuser(request.user)
+        domain_services.remove_domain(current.domain, actor=_actor(request))
+        return Response(status=204)
+
+
+# --- mailboxes -------------------------------------------------------------------------
+
+
+def _mailbox_response(mailbox, status=200) -> Response:
+    response = Response(s.mailbox_out(mailbox), status=status)
+    return _with_etag(response, domain_services.mailbox_fingerprint(mailbox))
+
+
+class MailboxList(APIView):
+    @extend_schema(parameters=[*LIST_PARAMS, DOMAIN_PARAM], responses=s.MailboxOut(many=True))
+    def get(self, request):
+        queryset = _enabled_filter(request, access.mailboxes_for(request.user))
+        if name := access.domain_filter(request.user, request.query_params.get("domain", "")):
+            queryset = queryset.filter(domain_name=name)
+        if prefix := _prefix(request):
+            queryset = queryset.filter(address__istartswith=prefix)
+        return paginate(request, queryset, "address", s.mailbox_out)
+
+    @extend_schema(request=s.MailboxIn, responses={201: s.MailboxOut})
+    def post(self, request):
+        data = _valid(s.MailboxIn, request)
+        return _create_mailbox(request, data["address"], data)
+
+
+@fields(NEW_MAILBOX_FIELDS, "password")
+def _create_mailbox(request, address: str, data) -> Response:
+    address = normalize_address(address)
+    _require_own_domain(request.user, domain_of(address))
+    if not data.get("password"):
+        raise ValidationError({"password": ["A new mailbox needs a password."]})
+    mailbox = domain_services.create_mailbox(
+        address,
+        data["password"],
+        actor=_actor(request),
+        name=data["name"],
+        quota_text=data["quota"],
+        enabled=data["enabled"],
+    )
+    return _mailbox_response(mailbox, 201)
+
+
+class MailboxDetail(APIView):
+    @extend_schema(responses=s.MailboxOut)
+    def get(self, request, address):
+        return _mailbox_response(access.get_mailbox_for_user(request.user, address))
+
+    @extend_schema(
+        request=s.MailboxPut,
+        responses={200: s.MailboxOut, 201: s.MailboxOut},
+        parameters=[IF_MATCH],
+    )
+    @fields(MAILBOX_FIELDS, "password")
+    def put(self, request, address):
+        data = _valid(s.MailboxPut, request)
+        actor = _actor(request)
+        with transaction.atomic():
+            current = (
+                access.mailboxes_for(request.user)
+                .filter(address=normalize_address(address))
+                .first()
+            )
+            if current is None:
+                _require_scope_to_create(request.user, domain_of(normalize_address(address)))
+                return _create_mailbox(request, address, data)
+            domain_services.update_mailbox(
+                current.address,
+                actor=actor,
+                name=data["name"],
+                quota_text=data["quota"],
+                expected=_if_match(request),
+            )
+            if data.get("password"):
+                domain_services.set_mailbox_password(current.address, data["password"], actor=actor)
+            if data["enabled"] != bool(current.enabled):
+                domain_services.set_mailbox_enabled(current.address, data["enabled"], actor=actor)
+            return _mailbox_response(domain_services.get_mailbox(current.address))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        domain_services.remove_mailbox(mailbox.address, actor=_actor(request))
+        return Response(status=204)
+
+
+class MailboxForward(APIView):
+    """The mailbox's forward: its own alias row (aliases.services.forward_mailbox)."""
+
+    @extend_schema(request=s.ForwardPut, responses=s.AliasOut, parameters=[IF_MATCH])
+    @fields(ALIAS_FIELDS, "destination")
+    def put(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        data = _valid(s.ForwardPut, request)
+        row = alias_services.forward_mailbox(
+            mailbox.address,
+            data["destination"],
+            actor=_actor(request),
+            keep_copy=data["keep_copy"],
+            expected=_if_match(request),
+        )
+        return _alias_response(row)
+
+    @extend_schema(responses=s.AliasOut)
+    @extend_schema(responses={204: None})
+    def delete(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        row = alias_services.stop_forwarding_mailbox(mailbox.address, actor=_actor(request))
+        return _alias_response(row)
+
+
+# --- aliases ---------------------------------------------------------------------------
+
+
+def _alias_response(alias, status=200) -> Response:
+    response = Response(s.alias_out(alias), status=status)
+    return _with_etag(response, alias_services.alias_fingerprint(alias))
+
+
+class AliasList(APIView):
+    @extend_schema(
+        parameters=[
+            *LIST_PARAMS,
+            DOMAIN_PARAM,
+            OpenApiParameter("kind", str, enum=[k.value for k in AliasKind]),
+        ],
+        responses=s.AliasOut(many=True),
+    )
+    def get(self, request):
+        queryset = _enabled_filter(request, access.aliases_for(request.user))
+        if name := access.domain_filter(request.user, request.query_params.get("domain", "")):
+            queryset = queryset.filter(domain_name=name)
+        if kind := request.query_params.get("kind", ""):
+            if kind not in AliasKind.values:
+                raise ValidationError("kind is one of " + ", ".join(AliasKind.values) + ".")
+            queryset = queryset.filter(kind_q(kind))
+        if prefix := _prefix(request):
+            queryset = queryset.filter(mail__istartswith=prefix)
+        return paginate(request, queryset, "mail", s.alias_out)
+
+    @extend_schema(request=s.AliasIn, responses={201: s.AliasOut})
+    def post(self, request):
+        data = _valid(s.AliasIn, request)
+        return _create_alias(request, data["mail"], data)
+
+
+@fields(ALIAS_FIELDS, "destination")
+def _create_alias(request, mail: str, data) -> Response:
+    source = alias_services.normalize_source(mail)
+    _require_own_domain(request.user, domain_of(source))
+    alias = alias_services.create_alias(
+        source, data["destination"], actor=_actor(request), enabled=data["enabled"]
+    )
+    return _alias_response(alias, 201)
+
+
+class AliasDetail(APIView):
+    @extend_schema(responses=s.AliasOut)
+    def get(self, request, mail):
+        return _alias_response(access.get_alias_for_user(request.user, mail))
+
+    @extend_schema(
+        request=s.AliasPut, responses={200: s.AliasOut, 201: s.AliasOut}, parameters=[IF_MATCH]
+    )
+    @fields(ALIAS_FIELDS, "destination")
+    def put(self, request, mail):
+        data = _valid(s.AliasPut, request)
+        actor = _actor(request)
+        with transaction.atomic():
+            source = alias_services.normalize_source(mail)
+            current = access.aliases_for(request.user).filter(mail=source).first()
+            if current is None:
+                _require_scope_to_create(request.user, domain_of(source))
+                return _create_alias(request, source, data)
+            alias_services.replace_alias(
+                source, data["destination"], actor=actor, expected=_if_match(request)
+            )
+            if data["enabled"] != bool(current.enabled):
+                alias_services.set_alias_enabled(source, data["enabled"], actor=actor)
+            return _alias_response(alias_services.get_alias(source))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, mail):
+        alias = access.get_alias_for_user(request.user, mail)
+        alias_services.remove_alias(alias.mail, actor=_actor(request))
+        return Response(status=204)
