@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from audit.services import Actor
@@ -23,7 +24,7 @@ def domains_field() -> DomainsField:
         queryset=Domain.objects.order_by("domain"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The admin sees and changes only these domains.",
+        help_text=_("The admin sees and changes only these domains."),
     )
 
 
@@ -38,7 +39,9 @@ class AdminPasswordForm(PasswordPairForm):
 
 
 class AdminCreateForm(AdminPasswordForm):
-    username = forms.CharField(max_length=150, help_text="Letters, digits and @ . + - _ only.")
+    username = forms.CharField(
+        label=_("Username"), max_length=150, help_text=_("Letters, digits and @ . + - _ only.")
+    )
     email = forms.EmailField(required=False)
     domains = domains_field()
     field_order = ["username", "email", "password1", "password2", "domains"]
@@ -68,12 +71,14 @@ class AdminCreateForm(AdminPasswordForm):
 class AdminEditForm(ServiceForm):
     email = forms.EmailField(required=False)
     active = forms.BooleanField(
-        required=False, help_text="An inactive admin cannot log in; nothing is deleted."
+        required=False, help_text=_("An inactive admin cannot log in; nothing is deleted.")
     )
     superuser = forms.BooleanField(
         required=False,
-        help_text="A superuser sees and changes every domain and manages the staff accounts. "
-        "Unticked, the account is a domain admin of the domains below.",
+        help_text=_(
+            "A superuser sees and changes every domain and manages the staff accounts. "
+            "Unticked, the account is a domain admin of the domains below."
+        ),
     )
     domains = domains_field()
     error_fields = {"last_superuser": "superuser", "own_superuser": "superuser"}

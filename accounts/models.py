@@ -61,3 +61,19 @@ class LoginFailureCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} failed logins ({self.group}, {self.period} s)"
+
+
+class StaffLanguage(models.Model):
+    """The language a staff account chose in the menu, applied again at each of its logins
+    (the menu's cookie alone stays with one browser)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_language"
+    )
+    language = models.CharField(max_length=16)
+
+    class Meta:
+        db_table = "mailadmin_staff_language"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -7,13 +7,14 @@ superuser flag, and the last active superuser is never demoted or deactivated, s
 panel always keeps someone who can manage it.
 """
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import DomainAssignment
+from accounts.models import DomainAssignment, StaffLanguage
 from audit.services import Actor, record
 from domains.models import Domain
 
@@ -204,3 +205,14 @@ def remove_domain_admin(pk: int, *, actor: Actor) -> None:
     before = admin_snapshot(user)
     user.delete()
     record(actor, "remove", "admin", before["username"], before=before)
+
+
+def remember_language(user: User, language: str) -> None:
+    """A staff account's choice in the language menu (a preference: not audited)."""
+    StaffLanguage.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def chosen_language(user: User) -> str | None:
+    """The language the account chose last, if it is still one the panel speaks."""
+    language = StaffLanguage.objects.filter(user=user).values_list("language", flat=True).first()
+    return language if language in dict(settings.LANGUAGES) else None

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label="Code from your authenticator app",
+        label=_("Code from your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         error_messages={"invalid": "Type the six digits your app shows."},

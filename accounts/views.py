@@ -1,17 +1,22 @@
 """Superusers manage the other staff accounts (domain admins, limited to some domains, and
 superusers); every staff account changes its own password; the staff login."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.access import actor_for, staff_only, superuser_only
+from accounts.access import actor_for, is_staff, staff_only, superuser_only
 from accounts.forms import (
     AdminCreateForm,
     AdminEditForm,
@@ -38,9 +43,46 @@ def _get_account(request, pk: int):
         raise Http404("No such staff account.") from None
 
 
-staff_login = LoginView.as_view(
-    authentication_form=StaffLoginForm, redirect_authenticated_user=True
-)
+class StaffLoginView(LoginView):
+    """Django's login; the language the account chose in the menu comes back with it."""
+
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = services.chosen_language(form.get_user())
+        if language:
+            _set_language_cookie(response, language)
+        return response
+
+
+staff_login = StaffLoginView.as_view()
+
+
+def _set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """The language menu: Django's set_language (the cookie, back to the page); a staff
+    account also keeps the choice for its next logins."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if is_staff(request.user) and language in dict(settings.LANGUAGES):
+        services.remember_language(request.user, language)
+    return response
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -52,7 +94,9 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save(actor_for(request))
         update_session_auth_hash(request, user)
-        messages.success(request, "Your password is changed; your other sessions are logged out.")
+        messages.success(
+            request, _("Your password is changed; your other sessions are logged out.")
+        )
         return redirect("dashboard")
     return render(request, "accounts/password_change.html", {"form": form})
 

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import domain_choices, is_superuser, may_use_domain
 from aliases import services
@@ -20,9 +22,9 @@ from domains.forms import ServiceForm
 from domains.models import Domain
 from mailadmin.addresses import ALIAS_MAX, display_domain, domain_of
 
-DESTINATIONS_HELP = "One address per line or comma separated; duplicates are removed."
-CHOOSE = "— choose —"
-DOMAIN_ALIAS_NOTE = (
+DESTINATIONS_HELP = _("One address per line or comma separated; duplicates are removed.")
+CHOOSE = _("— choose —")
+DOMAIN_ALIAS_NOTE = _(
     "Postfix keeps the local part: julian@alias.tld becomes julian@target.tld. Mail for "
     "unknown users of the alias domain is accepted and bounced later (backscatter)."
 )
@@ -30,7 +32,7 @@ DOMAIN_ALIAS_NOTE = (
 
 class AliasFormBase(ServiceForm):
     confirm = forms.BooleanField(
-        label="Save anyway", required=False, widget=forms.HiddenInput, initial=False
+        label=_("Save anyway"), required=False, widget=forms.HiddenInput, initial=False
     )
     error_fields = {
         "exists": "source",
@@ -53,7 +55,9 @@ class AliasFormBase(ServiceForm):
     def check_domain(self, name: str) -> str:
         """A domain this user may use; for anyone else the same message, hosted or not."""
         if not is_superuser(self.user) and not may_use_domain(self.user, name):
-            raise ValidationError(f"{name} is not one of your domains.", code="not_yours")
+            raise ValidationError(
+                _("%(domain)s is not one of your domains.") % {"domain": name}, code="not_yours"
+            )
         return name
 
     def clean_destination_list(self, text: str) -> list[str]:
@@ -62,12 +66,18 @@ class AliasFormBase(ServiceForm):
             if not is_domain_target(item):
                 continue
             if not Domain.objects.filter(domain=item[1:]).exists():
-                raise ValidationError(f"Domain {item[1:]} is not hosted here.", code="no_domain")
+                raise ValidationError(
+                    _("Domain %(domain)s is not hosted here.") % {"domain": item[1:]},
+                    code="no_domain",
+                )
             self.check_domain(item[1:])
         if len(",".join(destinations)) > ALIAS_MAX:
             raise ValidationError(
-                f"These destinations take more than {ALIAS_MAX} characters, what the column "
-                "holds. Split them over several aliases.",
+                _(
+                    "These destinations take more than %(max)s characters, what the column "
+                    "holds. Split them over several aliases."
+                )
+                % {"max": ALIAS_MAX},
                 code="too_long",
             )
         return destinations
@@ -84,21 +94,23 @@ class AliasFormBase(ServiceForm):
         if self.warnings and not data.get("confirm"):
             self.fields["confirm"].widget = forms.CheckboxInput()
             self.add_error(
-                "confirm", "Check the warnings above, then tick this box to save anyway."
+                "confirm", _("Check the warnings above, then tick this box to save anyway.")
             )
         return data
 
 
 class ForwardForm(AliasFormBase):
     source = forms.CharField(
-        label="Address",
+        label=_("Address"),
         max_length=ALIAS_MAX,
         widget=forms.TextInput(attrs={"placeholder": "name@example.org"}),
     )
     destinations = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
+        label=_("Destinations"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=DESTINATIONS_HELP,
     )
-    enabled = forms.BooleanField(required=False, initial=True)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     field_order = ["source", "destinations", "enabled", "confirm"]
 
     def __init__(self, *args, domain: str = "", **kwargs):
@@ -118,7 +130,7 @@ class ForwardForm(AliasFormBase):
         source = services.normalize_source(text)
         if is_domain_source(source):
             raise ValidationError(
-                "That is a catch-all or domain alias: use those forms.", code="invalid"
+                _("That is a catch-all or domain alias: use those forms."), code="invalid"
             )
         self.check_domain(domain_of(source))
         if services.is_mailbox(source):
@@ -161,11 +173,15 @@ class DomainChoiceMixin:
 
 class CatchAllForm(DomainChoiceMixin, AliasFormBase):
     destinations = forms.CharField(
+        label=_("Destinations"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Mail to any address of the domain that has no mailbox or alias goes "
-        "here. " + DESTINATIONS_HELP,
+        help_text=format_lazy(
+            "{} {}",
+            _("Mail to any address of the domain that has no mailbox or alias goes here."),
+            DESTINATIONS_HELP,
+        ),
     )
-    enabled = forms.BooleanField(required=False, initial=True)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
 
     def __init__(self, *args, domain: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +211,7 @@ class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
     """Both domains are the postmaster's explicit choice: nothing is preselected (not even
     the domain whose page linked here, `domain`), so Save alone never reroutes a domain."""
 
-    enabled = forms.BooleanField(required=False, initial=True)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
 
     def __init__(self, *args, domain: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,9 +272,11 @@ class AliasEditForm(AliasFormBase):
     forward (`alias` may then be unsaved: an adopted mailbox without its row)."""
 
     destinations = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text=DESTINATIONS_HELP
+        label=_("Destinations"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=DESTINATIONS_HELP,
     )
-    keep_copy = forms.BooleanField(label="Keep a copy in the mailbox", required=False)
+    keep_copy = forms.BooleanField(label=_("Keep a copy in the mailbox"), required=False)
     # The row as this form loaded it: a save over someone else's change is refused.
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
@@ -276,12 +294,15 @@ class AliasEditForm(AliasFormBase):
             del self.fields["keep_copy"]
         else:
             self.fields["destinations"].required = False
-            self.fields["destinations"].label = f"Forward {alias.mail.partition('@')[0]}'s mail to"
-            self.fields["destinations"].help_text = (
-                "Leave empty (with the box below ticked) for plain local delivery. "
-                + DESTINATIONS_HELP
+            self.fields["destinations"].label = _("Forward %(name)s's mail to") % {
+                "name": alias.mail.partition("@")[0]
+            }
+            self.fields["destinations"].help_text = format_lazy(
+                "{} {}",
+                _("Leave empty (with the box below ticked) for plain local delivery."),
+                DESTINATIONS_HELP,
             )
-            self.fields["keep_copy"].help_text = (
+            self.fields["keep_copy"].help_text = _(
                 "Unticked, no mail reaches this mailbox any more: it all goes to the "
                 "addresses above."
             )

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat, Replace
+from django.utils.translation import gettext_lazy as _
 
 from domains.models import Mailbox, domain_part
 from mailadmin.autoreply import SEPARATOR, autoreply_domain, is_autoreply
@@ -22,10 +23,10 @@ def split_destinations(destination: str) -> list[str]:
 
 
 class AliasKind(models.TextChoices):
-    SELF = "self", "self-alias"
-    FORWARD = "forward", "forward"
-    CATCH_ALL = "catch-all", "catch-all"
-    DOMAIN_ALIAS = "domain-alias", "domain alias"
+    SELF = "self", _("self-alias")
+    FORWARD = "forward", _("forward")
+    CATCH_ALL = "catch-all", _("catch-all")
+    DOMAIN_ALIAS = "domain-alias", _("domain alias")
 
 
 def is_domain_source(mail: str) -> bool:

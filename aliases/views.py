@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
@@ -30,9 +32,9 @@ from limits.services import OVER_LIMIT
 from mailadmin.addresses import domain_of
 
 TITLES = {
-    "forward": "Add a forward",
-    "catch-all": "Add a catch-all",
-    "domain-alias": "Add a domain alias",
+    "forward": gettext_lazy("Add a forward"),
+    "catch-all": gettext_lazy("Add a catch-all"),
+    "domain-alias": gettext_lazy("Add a domain alias"),
 }
 
 
@@ -95,7 +97,12 @@ def alias_create(request):
         alias = form.save(actor_for(request))
         if alias:
             messages.success(
-                request, f"Alias {unicode_address(alias.mail)} → {_shown(alias.destination)} saved."
+                request,
+                _("Alias %(address)s → %(destinations)s saved.")
+                % {
+                    "address": unicode_address(alias.mail),
+                    "destinations": _shown(alias.destination),
+                },
             )
             return _back_to(alias.mail)
     context = {"form": form, "kind": kind, "title": TITLES[kind], "note": DOMAIN_ALIAS_NOTE}
@@ -113,7 +120,12 @@ def alias_edit(request, source):
         saved = form.save(actor_for(request))
         if saved:
             messages.success(
-                request, f"Alias {unicode_address(saved.mail)} → {_shown(saved.destination)} saved."
+                request,
+                _("Alias %(address)s → %(destinations)s saved.")
+                % {
+                    "address": unicode_address(saved.mail),
+                    "destinations": _shown(saved.destination),
+                },
             )
             return _back_to(saved.mail)
     context = {"form": form, "alias": alias, "is_mailbox": is_mailbox, "note": DOMAIN_ALIAS_NOTE}
@@ -140,8 +152,8 @@ def alias_set_enabled(request, source, enabled: bool):
             return render(request, "aliases/alias_set_enabled.html", context, status=400)
         messages.error(request, " ".join(error.messages))
     else:
-        state = "enabled" if enabled else "disabled"
-        messages.success(request, f"Alias {unicode_address(alias.mail)} {state}.")
+        sentence = _("Alias %(address)s enabled.") if enabled else _("Alias %(address)s disabled.")
+        messages.success(request, sentence % {"address": unicode_address(alias.mail)})
     return _back_to(alias.mail)
 
 
@@ -165,7 +177,9 @@ def alias_delete(request, source):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Alias {unicode_address(alias.mail)} removed.")
+            messages.success(
+                request, _("Alias %(address)s removed.") % {"address": unicode_address(alias.mail)}
+            )
         return _back_to(alias.mail)
     context = {"alias": alias, "is_mailbox": is_mailbox}
     return render(request, "aliases/alias_delete.html", context)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import domain_choices, domain_filter
 from audit import alias_queries
@@ -26,7 +27,7 @@ class _ScopedDomainForm(forms.Form):
     superuser of 20,000 domains) types it in a text box, checked with one indexed query.
     """
 
-    domain = forms.CharField(required=False, max_length=253, label="Domain")
+    domain = forms.CharField(required=False, max_length=253, label=_("Domain"))
 
     def __init__(self, user, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -34,7 +35,7 @@ class _ScopedDomainForm(forms.Form):
         self.domain_select = choices is not None
         if self.domain_select:
             self.fields["domain"] = forms.ChoiceField(
-                required=False, label="Domain", choices=[("", "all my domains"), *choices]
+                required=False, label=_("Domain"), choices=[("", "all my domains"), *choices]
             )
         else:
             self.fields["domain"].widget.attrs["placeholder"] = "all my domains"
@@ -55,11 +56,11 @@ class _ScopedDomainForm(forms.Form):
 
 
 class AliasAuditForm(_ScopedDomainForm):
-    q = forms.CharField(required=False, max_length=120, label="Search")
+    q = forms.CharField(required=False, max_length=120, label=_("Search"))
     state = forms.ChoiceField(required=False, choices=ANY + alias_queries.STATES)
     kind = forms.ChoiceField(required=False, choices=ANY + alias_queries.ALIAS_KIND_CHOICES)
     locality = forms.ChoiceField(
-        required=False, choices=ANY + alias_queries.LOCALITIES, label="Destinations"
+        required=False, choices=ANY + alias_queries.LOCALITIES, label=_("Destinations")
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
@@ -70,22 +71,22 @@ class FindingsForm(_ScopedDomainForm):
 
 
 class HistoryForm(_ScopedDomainForm):
-    actor = forms.CharField(required=False, max_length=150, label="User")
+    actor = forms.CharField(required=False, max_length=150, label=_("User"))
     object_type = forms.ChoiceField(
         required=False,
-        label="Object type",
+        label=_("Object type"),
         choices=ANY + [(t, t) for t in OBJECT_TYPES],
     )
-    object_id = forms.CharField(required=False, max_length=128, label="Object")
+    object_id = forms.CharField(required=False, max_length=128, label=_("Object"))
     since = forms.DateField(
         required=False,
-        label="From",
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": DATE_NOT_UNDERSTOOD},
     )
     until = forms.DateField(
         required=False,
-        label="To",
+        label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": DATE_NOT_UNDERSTOOD},
     )
@@ -102,7 +103,7 @@ class TraceForm(forms.Form):
     # 254: the longest address SMTP carries (RFC 5321 path limit less the angle brackets).
     address = forms.CharField(
         max_length=254,
-        label="Address",
+        label=_("Address"),
         error_messages={
             "max_length": "This address is too long: an address has at most %(limit_value)d "
             "characters (this one has %(show_value)d)."

@@ -5,6 +5,7 @@ import io
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from bulk.csvformat import FormatError, read_rows
 from bulk.importer import passwords_to_hash
@@ -18,16 +19,21 @@ MODE_CHOICES = [
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file", help_text="The format of the export below (UTF-8, one header row)."
+        label=_("CSV file"), help_text=_("The format of the export below (UTF-8, one header row).")
     )
 
     mode = forms.ChoiceField(
-        choices=MODE_CHOICES, initial="strict", widget=forms.RadioSelect, label="Existing objects"
+        choices=MODE_CHOICES,
+        initial="strict",
+        widget=forms.RadioSelect,
+        label=_("Existing objects"),
     )
-    dry_run = forms.BooleanField(required=False, label="Dry run: check and report, write nothing")
+    dry_run = forms.BooleanField(
+        required=False, label=_("Dry run: check and report, write nothing")
+    )
     over_limit = forms.BooleanField(
         required=False,
-        label="Pass domains' limits knowingly (else a file that would is refused)",
+        label=_("Pass domains' limits knowingly (else a file that would is refused)"),
     )
 
     def __init__(self, *args, **kwargs):

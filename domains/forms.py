@@ -8,6 +8,7 @@ ValidationError it still raises (a duplicate, say) is put beside the field it co
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import is_superuser
 from aliases import services as alias_services
@@ -19,7 +20,7 @@ from limits.services import OVER_LIMIT
 from mailadmin import quota
 from mailadmin.addresses import ALIAS_MAX, display_domain, normalize_address, normalize_domain
 
-OVER_LIMIT_LABEL = "Pass the domain's limit knowingly"
+OVER_LIMIT_LABEL = _("Pass the domain's limit knowingly")
 
 
 class ServiceForm(forms.Form):
@@ -68,7 +69,9 @@ class ServiceForm(forms.Form):
                 if self.may_pass_limits and "over_limit" not in self.fields:
                     self._offer_over_limit()
                     self.add_error(
-                        None, f"As a superuser you may pass it: tick '{OVER_LIMIT_LABEL}'."
+                        None,
+                        _("As a superuser you may pass it: tick '%(label)s'.")
+                        % {"label": OVER_LIMIT_LABEL},
                     )
                 continue
             field = self.error_fields.get(item.code or "", self.default_error_field)
@@ -79,7 +82,7 @@ class ServiceForm(forms.Form):
 
 def quota_field(**kwargs) -> forms.CharField:
     return forms.CharField(
-        required=False, max_length=64, help_text=quota.HELP, label="Quota", **kwargs
+        required=False, max_length=64, help_text=quota.HELP, label=_("Quota"), **kwargs
     )
 
 
@@ -90,14 +93,14 @@ def quota_for_form(stored: str) -> str:
     return quota.humanize(stored) if quota.is_courier_quota(stored) else stored
 
 
-TRANSPORT_HELP = (
+TRANSPORT_HELP = _(
     "Where the domain's mail goes. 'virtual:' (the default): the domain is hosted here and "
     "its mail is delivered to its mailboxes on this server. Any other Postfix transport, "
     "such as 'smtp:[10.0.0.5]:25' or 'lmtp:unix:private/lmtp', makes it a relay domain: this "
     "server accepts mail for the domain's enabled aliases and mailboxes (others get 550) and "
     "hands it to that transport."
 )
-BACKUP_MX_HELP = (
+BACKUP_MX_HELP = _(
     "For a relay domain only: this server is a backup MX for the domain and accepts mail for "
     "any recipient, holding it until the transport takes it, because it does not know the "
     "domain's addresses."
@@ -105,24 +108,28 @@ BACKUP_MX_HELP = (
 
 
 def backup_mx_field() -> forms.BooleanField:
-    return forms.BooleanField(label="Backup MX", required=False, help_text=BACKUP_MX_HELP)
+    return forms.BooleanField(label=_("Backup MX"), required=False, help_text=BACKUP_MX_HELP)
 
 
 class DomainCreateForm(ServiceForm):
     name = forms.CharField(
-        label="Domain",
+        label=_("Domain"),
         max_length=255,
-        help_text="International names are accepted and stored as punycode.",
+        help_text=_("International names are accepted and stored as punycode."),
     )
-    transport = forms.CharField(max_length=120, initial="virtual:", help_text=TRANSPORT_HELP)
+    transport = forms.CharField(
+        label=_("Transport"), max_length=120, initial="virtual:", help_text=TRANSPORT_HELP
+    )
     backup_mx = backup_mx_field()
-    enabled = forms.BooleanField(required=False, initial=True)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     rfc2142_mailbox = forms.CharField(
-        label="postmaster@ and abuse@ deliver to",
+        label=_("postmaster@ and abuse@ deliver to"),
         required=False,
         max_length=128,
-        help_text="An existing mailbox (RFC 2142 asks every domain for these two "
-        "addresses). Leave empty to add them later.",
+        help_text=_(
+            "An existing mailbox (RFC 2142 asks every domain for these two "
+            "addresses). Leave empty to add them later."
+        ),
     )
     error_fields = {
         "exists": "name",
@@ -165,7 +172,7 @@ class DomainCreateForm(ServiceForm):
 
 
 class DomainEditForm(ServiceForm):
-    transport = forms.CharField(max_length=120, help_text=TRANSPORT_HELP)
+    transport = forms.CharField(label=_("Transport"), max_length=120, help_text=TRANSPORT_HELP)
     backup_mx = backup_mx_field()
     error_fields = {"invalid_transport": "transport", "backup_mx_hosted": "backup_mx"}
 
@@ -194,10 +201,10 @@ class PasswordPairForm(ServiceForm):
     """Two password fields that must agree and pass `validate_password` (Django's validators)."""
 
     password1 = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(render_value=False)
+        label=_("Password"), strip=False, widget=forms.PasswordInput(render_value=False)
     )
     password2 = forms.CharField(
-        label="Password again", strip=False, widget=forms.PasswordInput(render_value=False)
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(render_value=False)
     )
 
     def password_owner(self) -> tuple[str, str] | None:
@@ -214,7 +221,7 @@ class PasswordPairForm(ServiceForm):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first and second:
             try:
                 self.validate_password(first)
@@ -224,12 +231,12 @@ class PasswordPairForm(ServiceForm):
 
 
 class MailboxCreateForm(PasswordPairForm):
-    local_part = forms.CharField(label="Address", max_length=ALIAS_MAX)
-    name = forms.CharField(required=False, max_length=128)
+    local_part = forms.CharField(label=_("Address"), max_length=ALIAS_MAX)
+    name = forms.CharField(label=_("Name"), required=False, max_length=128)
     quota = quota_field()
-    enabled = forms.BooleanField(required=False, initial=True)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     change_password = forms.BooleanField(
-        label="The owner may change this password", required=False, initial=True
+        label=_("The owner may change this password"), required=False, initial=True
     )
     field_order = ["local_part", "name", "password1", "password2", "quota"]
     error_fields = {
@@ -244,12 +251,14 @@ class MailboxCreateForm(PasswordPairForm):
     def __init__(self, *args, domain: Domain, **kwargs):
         self.domain = domain
         super().__init__(*args, **kwargs)
-        self.fields["local_part"].help_text = f"The part before @{display_domain(domain.domain)}."
+        self.fields["local_part"].help_text = _("The part before @%(domain)s.") % {
+            "domain": display_domain(domain.domain)
+        }
 
     def clean_local_part(self) -> str:
         local = self.cleaned_data["local_part"].strip()
         if "@" in local:
-            raise ValidationError("Type only the part before the @.", code="invalid")
+            raise ValidationError(_("Type only the part before the @."), code="invalid")
         # Its self-alias lives in aliases.mail (120 characters).
         return normalize_address(f"{local}@{self.domain.domain}", max_length=ALIAS_MAX)
 
@@ -280,9 +289,11 @@ class MailboxCreateForm(PasswordPairForm):
 
 
 class MailboxEditForm(ServiceForm):
-    name = forms.CharField(required=False, max_length=128)
+    name = forms.CharField(label=_("Name"), required=False, max_length=128)
     quota = quota_field()
-    change_password = forms.BooleanField(label="The owner may change this password", required=False)
+    change_password = forms.BooleanField(
+        label=_("The owner may change this password"), required=False
+    )
     # The row as this form loaded it: a save over someone else's change is refused.
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     error_fields = {"too_long": "name", "invalid_quota": "quota"}
@@ -323,17 +334,21 @@ class DomainDeleteForm(ServiceForm):
     """The domain's removal; when rows of other domains deliver into it, what becomes of them."""
 
     inbound = forms.ChoiceField(
-        label="Rows of other domains that deliver into this domain",
+        label=_("Rows of other domains that deliver into this domain"),
         choices=[
             (
                 "remove",
-                "Remove them: take this domain out of their destinations (a row left with "
-                "none is removed)",
+                _(
+                    "Remove them: take this domain out of their destinations (a row left with "
+                    "none is removed)"
+                ),
             ),
             (
                 "keep",
-                "Keep them: Postfix then sends their mail out by SMTP, to wherever the "
-                "domain's MX points",
+                _(
+                    "Keep them: Postfix then sends their mail out by SMTP, to wherever the "
+                    "domain's MX points"
+                ),
             ),
         ],
         widget=forms.RadioSelect,
@@ -373,23 +388,28 @@ class DomainLimitsForm(ServiceForm):
     """A domain's limits as typed (empty = unlimited); `limits.services.set_limits` parses."""
 
     mailboxes = forms.CharField(
-        required=False, max_length=20, label="Most mailboxes", help_text="Enabled mailboxes."
+        required=False, max_length=20, label=_("Most mailboxes"), help_text=_("Enabled mailboxes.")
     )
     aliases = forms.CharField(
         required=False,
         max_length=20,
-        label="Most aliases",
-        help_text="Enabled aliases; a mailbox's own row is not counted.",
+        label=_("Most aliases"),
+        help_text=_("Enabled aliases; a mailbox's own row is not counted."),
     )
     max_quota = forms.CharField(
-        required=False, max_length=64, label="Largest quota of one mailbox", help_text="e.g. 2G"
+        required=False,
+        max_length=64,
+        label=_("Largest quota of one mailbox"),
+        help_text=_("e.g. 2G"),
     )
     total_quota = forms.CharField(
         required=False,
         max_length=64,
-        label="Total quota",
-        help_text="The sum of the mailboxes' quotas, e.g. 100G; a mailbox without quota "
-        "counts as the largest quota.",
+        label=_("Total quota"),
+        help_text=_(
+            "The sum of the mailboxes' quotas, e.g. 100G; a mailbox without quota "
+            "counts as the largest quota."
+        ),
     )
     default_quota = quota_field()
     error_fields = {f"invalid_{key}": key for key in limits_services.FIELDS}
@@ -407,8 +427,8 @@ class DomainLimitsForm(ServiceForm):
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        self.fields["default_quota"].label = "Default quota of a new mailbox"
-        self.fields["default_quota"].help_text = "Given to a new mailbox created without one."
+        self.fields["default_quota"].label = _("Default quota of a new mailbox")
+        self.fields["default_quota"].help_text = _("Given to a new mailbox created without one.")
 
     def save(self, name: str, actor: Actor):
         values = {key: self.cleaned_data[key] for key in limits_services.FIELDS}

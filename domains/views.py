@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -94,7 +95,9 @@ def domain_create(request):
     if request.method == "POST" and form.is_valid():
         domain = form.save(actor_for(request))
         if domain:
-            messages.success(request, f"Domain {display_domain(domain.domain)} created.")
+            messages.success(
+                request, _("Domain %(domain)s created.") % {"domain": display_domain(domain.domain)}
+            )
             return redirect("domains:detail", domain=domain.domain)
     return render(request, "domains/domain_form.html", {"form": form, "creating": True})
 
@@ -161,11 +164,16 @@ def domain_limits(request, domain):
     if request.method == "POST" and form.is_valid():
         saved = form.save(domain.domain, actor_for(request))
         if saved:
-            messages.success(request, f"Limits of {display_domain(domain.domain)} saved.")
+            messages.success(
+                request,
+                _("Limits of %(domain)s saved.") % {"domain": display_domain(domain.domain)},
+            )
             for line in saved[1]:
                 if line.over:
                     messages.warning(
-                        request, f"Over the limit now: {line.text}. Nothing was removed."
+                        request,
+                        _("Over the limit now: %(line)s. Nothing was removed.")
+                        % {"line": line.text},
                     )
             return redirect("domains:detail", domain=domain.domain)
     context = {
@@ -182,7 +190,9 @@ def domain_edit(request, domain):
     require_superuser(request.user)
     form = DomainEditForm(request.POST or None, domain=domain)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"Domain {display_domain(domain.domain)} saved.")
+        messages.success(
+            request, _("Domain %(domain)s saved.") % {"domain": display_domain(domain.domain)}
+        )
         return redirect("domains:detail", domain=domain.domain)
     return render(request, "domains/domain_form.html", {"form": form, "domain": domain})
 
@@ -193,8 +203,8 @@ def domain_set_enabled(request, domain, enabled: bool):
     domain = get_domain_for_user(request.user, domain)
     require_superuser(request.user)
     services.set_domain_enabled(domain.domain, enabled, actor=actor_for(request))
-    state = "enabled" if enabled else "disabled"
-    messages.success(request, f"Domain {display_domain(domain.domain)} {state}.")
+    sentence = _("Domain %(domain)s enabled.") if enabled else _("Domain %(domain)s disabled.")
+    messages.success(request, sentence % {"domain": display_domain(domain.domain)})
     return redirect("domains:detail", domain=domain.domain)
 
 
@@ -284,7 +294,10 @@ def mailbox_create(request, domain):
     if request.method == "POST" and form.is_valid():
         mailbox = form.save(actor_for(request))
         if mailbox:
-            messages.success(request, f"Mailbox {unicode_address(mailbox.address)} created.")
+            messages.success(
+                request,
+                _("Mailbox %(address)s created.") % {"address": unicode_address(mailbox.address)},
+            )
             return redirect("domains:detail", domain=domain.domain)
     domain_limits = limits.limits_of(domain.domain)
     context = {
@@ -309,7 +322,9 @@ def mailbox_edit(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
     form = MailboxEditForm(request.POST or None, mailbox=mailbox, user=request.user)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"Mailbox {unicode_address(mailbox.address)} saved.")
+        messages.success(
+            request, _("Mailbox %(address)s saved.") % {"address": unicode_address(mailbox.address)}
+        )
         return redirect("domains:mailbox", address=mailbox.address)
     aliases = _mailbox_aliases(mailbox, request.user)
     own = next((a.destination for a in aliases if a.mail == mailbox.address), None)
@@ -361,7 +376,10 @@ def mailbox_password(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
     form = MailboxPasswordForm(request.POST or None, mailbox=mailbox)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"New password set for {unicode_address(mailbox.address)}.")
+        messages.success(
+            request,
+            _("New password set for %(address)s.") % {"address": unicode_address(mailbox.address)},
+        )
         return redirect("domains:mailbox", address=mailbox.address)
     return render(request, "domains/mailbox_password.html", {"form": form, "mailbox": mailbox})
 
@@ -385,8 +403,8 @@ def mailbox_set_enabled(request, address, enabled: bool):
             "offer_over_limit": is_superuser(request.user),
         }
         return render(request, "domains/mailbox_set_enabled.html", context, status=400)
-    state = "enabled" if enabled else "disabled"
-    messages.success(request, f"Mailbox {unicode_address(mailbox.address)} {state}.")
+    sentence = _("Mailbox %(address)s enabled.") if enabled else _("Mailbox %(address)s disabled.")
+    messages.success(request, sentence % {"address": unicode_address(mailbox.address)})
     return redirect("domains:detail", domain=mailbox.domain_name)
 
 

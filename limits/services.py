@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, StrIndex, Substr
+from django.utils.translation import gettext as _
 
 from aliases.models import TO_ITSELF, Alias
 from audit.services import Actor, record
@@ -175,7 +176,7 @@ def size_cell(size: int | None) -> str:
 
 
 def size_words(size: int | None) -> str:
-    return "unlimited" if size is None else quota.human_size(size)
+    return _("unlimited") if size is None else quota.human_size(size)
 
 
 def _bytes(text: str, limits: DomainLimits) -> int | None:
@@ -320,23 +321,33 @@ def report(name: str, limits: DomainLimits | None, use: Use | None = None) -> li
     limits = limits or DomainLimits()
     use = use or use_of(name)
     lines = []
-    for key, label in (("mailboxes", "mailboxes"), ("aliases", "aliases")):
+    # Translators: "3 / 50 mailboxes": used / allowed.
+    counted = {
+        "mailboxes": (_("%(have)s / %(limit)s mailboxes"), _("%(have)s / unlimited mailboxes")),
+        "aliases": (_("%(have)s / %(limit)s aliases"), _("%(have)s / unlimited aliases")),
+    }
+    for key, (limited, unlimited) in counted.items():
         limit, have = getattr(limits, key), getattr(use, key)
-        shown = "unlimited" if limit is None else limit
-        lines.append(Line(key, f"{have} / {shown} {label}", limit is not None and have > limit))
+        text = (unlimited if limit is None else limited) % {"have": have, "limit": limit}
+        lines.append(Line(key, text, limit is not None and have > limit))
     if limits.max_quota is None:
-        lines.append(Line("max_quota", "no maximum quota per mailbox"))
+        lines.append(Line("max_quota", _("no maximum quota per mailbox")))
     else:
-        lines.append(Line("max_quota", f"at most {size_words(limits.max_quota)} per mailbox"))
+        size = size_words(limits.max_quota)
+        lines.append(Line("max_quota", _("at most %(size)s per mailbox") % {"size": size}))
     allocated = use.allocated(limits)
-    if allocated is None:
-        text = f"{size_words(use.sized_bytes)} + {use.unsized} without quota"
-    else:
-        text = size_words(allocated)
     total = limits.total_quota
     over = total is not None and (allocated is None or allocated > total)
-    lines.append(Line("total_quota", f"{text} of {size_words(total)} allocated", over))
-    lines.append(Line("default_quota", f"new mailboxes get {quota.humanize(limits.default_quota)}"))
+    words = {"total": size_words(total), "count": use.unsized}
+    if allocated is None:
+        words["size"] = size_words(use.sized_bytes)
+        text = _("%(size)s + %(count)s without quota of %(total)s allocated") % words
+    else:
+        words["size"] = size_words(allocated)
+        text = _("%(size)s of %(total)s allocated") % words
+    lines.append(Line("total_quota", text, over))
+    default = quota.humanize(limits.default_quota)
+    lines.append(Line("default_quota", _("new mailboxes get %(quota)s") % {"quota": default}))
     return lines
 
 

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 STAFF_SEEN_KEY = "mailadmin_staff_seen"
 # The last-seen time is rewritten at most this often, not on every request: one session
@@ -47,20 +49,23 @@ class RequestSizeMiddleware:
             if request.META.get("HTTP_TRANSFER_ENCODING"):
                 # Django reads a body only as far as its Content-Length says; one without
                 # it would be silently taken as empty.
-                return _refusal(411, "A request body needs a Content-Length header.")
+                return _refusal(411, _("A request body needs a Content-Length header."))
             return self.get_response(request)
         try:
             size = int(length)
         except ValueError:
             size = -1
         if size < 0:
-            return _refusal(400, "The Content-Length header is not a number.")
+            return _refusal(400, _("The Content-Length header is not a number."))
         limit = max_request_bytes(request)
         if size > limit:
             return _refusal(
                 413,
-                f"The request has {size} bytes; the limit is {limit}. For a larger import, "
-                "split the file, or use `python manage.py mail import` on the server.",
+                _(
+                    "The request has %(size)s bytes; the limit is %(limit)s. For a larger "
+                    "import, split the file, or use `python manage.py mail import` on the server."
+                )
+                % {"size": size, "limit": limit},
             )
         return self.get_response(request)
 
@@ -78,8 +83,7 @@ class StaffIdleMiddleware:
             seen = request.session.get(STAFF_SEEN_KEY)
             if seen is not None and now - seen > settings.MAILADMIN_STAFF_IDLE_SECONDS:
                 auth.logout(request)
-                idle = _duration(settings.MAILADMIN_STAFF_IDLE_SECONDS)
-                messages.info(request, f"You were logged out after {idle} without activity.")
+                messages.info(request, _idle_message(settings.MAILADMIN_STAFF_IDLE_SECONDS))
                 if request.path != resolve_url(settings.LOGIN_URL):
                     return redirect_to_login(request.get_full_path())
             elif seen is None or now - seen >= SEEN_RESOLUTION:
@@ -94,12 +98,29 @@ def staff_seen_at_login(sender, request, user, **kwargs) -> None:
         session[STAFF_SEEN_KEY] = int(time.time())
 
 
-def _duration(seconds: int) -> str:
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
+def _idle_message(seconds: int) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        count = seconds // 3600
+        sentence = ngettext(
+            "You were logged out after %(count)s hour without activity.",
+            "You were logged out after %(count)s hours without activity.",
+            count,
+        )
+    elif seconds >= 60 and seconds % 60 == 0:
+        count = seconds // 60
+        sentence = ngettext(
+            "You were logged out after %(count)s minute without activity.",
+            "You were logged out after %(count)s minutes without activity.",
+            count,
+        )
+    else:
+        count = seconds
+        sentence = ngettext(
+            "You were logged out after %(count)s second without activity.",
+            "You were logged out after %(count)s seconds without activity.",
+            count,
+        )
+    return sentence % {"count": count}
 
 
 class NoStoreMiddleware:

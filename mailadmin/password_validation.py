@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 
@@ -20,15 +21,15 @@ class VarietyValidator:
 
     def validate(self, password: str, user=None) -> None:
         if not password.strip():
-            raise ValidationError("This password is only spaces.", code="password_blank")
+            raise ValidationError(_("This password is only spaces."), code="password_blank")
         if len(set(password)) < 3:
             raise ValidationError(
-                "This password repeats one or two characters: use more different ones.",
+                _("This password repeats one or two characters: use more different ones."),
                 code="password_too_simple",
             )
 
     def get_help_text(self) -> str:
-        return "Your password must use at least three different characters, not only spaces."
+        return _("Your password must use at least three different characters, not only spaces.")
 
 
 @dataclass(frozen=True)

@@ -6,38 +6,49 @@ forms take human units and this module writes the exact string. Units are binary
 """
 
 import re
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext as _
 
 UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 MAX_BYTES = 2**63 - 1
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?$", re.IGNORECASE)
 _COUNT = re.compile(r"^(\d+)\s*(?:C|MESSAGES?|MSGS?)$", re.IGNORECASE)
-HELP = (
+# Translators: the units a quota is typed in (500M, 2 GB, 1.5G, 1000C) are the same in
+# every language: only the sentence around them is translated.
+HELP = gettext_lazy(
     "Use a size such as 500M, 2 GB or 1.5G, a message count such as 1000C, "
     "both (500M,1000C), or leave empty for unlimited."
 )
 
 
-NO_QUOTA = "Leave it empty (or write 'unlimited') for no quota."
-
-
 def _invalid(value: str) -> ValidationError:
-    return ValidationError(f"{value!r} is not a quota. {HELP}", code="invalid_quota")
+    return ValidationError(
+        _("%(value)r is not a quota. %(help)s") % {"value": value, "help": HELP},
+        code="invalid_quota",
+    )
 
 
 def _zero(value: str) -> ValidationError:
     # A bare 0 once meant unlimited here while 0M was refused; zero is now refused in every
     # spelling so that nobody types "0" meaning "nothing" and gets no limit at all.
     return ValidationError(
-        f"{value!r} is not a quota: a quota must be more than zero. {NO_QUOTA}",
+        _(
+            "%(value)r is not a quota: a quota must be more than zero. "
+            "Leave it empty (or write 'unlimited') for no quota."
+        )
+        % {"value": value},
         code="invalid_quota",
     )
 
 
 def _too_large(value: str) -> ValidationError:
     return ValidationError(
-        f"{value!r} is too large: a quota is at most 8 EB ({MAX_BYTES} bytes or messages).",
+        _("%(value)r is too large: a quota is at most 8 EB (%(max)s bytes or messages).")
+        % {"value": value, "max": MAX_BYTES},
         code="invalid_quota",
     )
 
@@ -107,25 +118,43 @@ def limits(value: str) -> tuple[int | None, int | None]:
     return (value and _courier_limits(value)) or (None, None)
 
 
+@lru_cache(maxsize=16)
+def _size_words(language: str | None) -> tuple[dict[str, str], str]:
+    """The unit symbols and the decimal separator of a language, looked up once: a list of
+    fifty mailboxes asks for a size many times. The units stay binary (1 GB = 1024³ bytes)
+    whatever their letters: French writes octets (« 1,5 Go »)."""
+    units = {
+        # Translators: symbols of binary size units; French uses octets (o, Ko, Mo, Go, To).
+        "": pgettext("size unit", "B"),
+        "K": pgettext("size unit", "KB"),
+        "M": pgettext("size unit", "MB"),
+        "G": pgettext("size unit", "GB"),
+        "T": pgettext("size unit", "TB"),
+    }
+    return units, get_format("DECIMAL_SEPARATOR", language)
+
+
 def human_size(size: int) -> str:
+    """'1.5 GB' for 1.5 × 1024³ bytes, in the active language ('1,5 Go' in French)."""
+    units, decimal = _size_words(get_language())
     for unit in ("T", "G", "M", "K"):
         if size >= UNITS[unit]:
             number = size / UNITS[unit]
             text = f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
-            return f"{text} {unit}B"
-    return f"{size} B"
+            return f"{text.replace('.', decimal)} {units[unit]}"
+    return f"{size} {units['']}"
 
 
 def humanize(value: str) -> str:
     """A stored quota for lists: '524288000S,1000C' → '500 MB, 1000 messages'."""
     if not value:
-        return "unlimited"
+        return _("unlimited")
     if not is_courier_quota(value):
-        return f"{value} (ignored by Courier: no quota)"
+        return _("%(quota)s (ignored by Courier: no quota)") % {"quota": value}
     size, count = limits(value)
     parts = []
     if size:
         parts.append(human_size(size))
     if count:
-        parts.append(f"{count} messages")
+        parts.append(ngettext("%(count)s message", "%(count)s messages", count) % {"count": count})
     return ", ".join(parts)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", account_views.staff_login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.password_change, name="password_change"),
+    path("language/", account_views.set_language, name="set_language"),
     path("2fa/", include("accounts.twofactor_urls")),
     path("domains/", include("domains.urls")),
     path("aliases/", include("aliases.urls")),

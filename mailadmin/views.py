@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 
 from accounts.access import (
@@ -116,9 +117,9 @@ def dashboard(request):
     user = request.user
     whole = domain_names_for(user) is None
     counts = [
-        _tally("Domains", "domains:list", domains_for(user), whole_table=whole),
-        _tally("Mailboxes", "domains:mailbox_list", mailboxes_for(user), whole_table=whole),
-        _tally("Aliases", "aliases:list", aliases_for(user), whole_table=whole),
+        _tally(_("Domains"), "domains:list", domains_for(user), whole_table=whole),
+        _tally(_("Mailboxes"), "domains:mailbox_list", mailboxes_for(user), whole_table=whole),
+        _tally(_("Aliases"), "aliases:list", aliases_for(user), whole_table=whole),
     ]
     context = {
         "counts": counts,
@@ -139,15 +140,15 @@ def way_back(request) -> tuple[str | None, list[tuple[str, str]]]:
     user = getattr(request, "user", None)
     if user is not None and is_staff(user):
         home = reverse("dashboard")
-        return home, [(home, "Back to the dashboard")]
+        return home, [(home, _("Back to the dashboard"))]
     session = getattr(request, "session", None)
     if session is not None and session.get(MAILBOX_SESSION_KEY):
         home = reverse("selfservice:account")
-        return home, [(home, "Back to your mailbox")]
-    mailbox_login = (reverse("selfservice:login"), "Mailbox owners' login")
+        return home, [(home, _("Back to your mailbox"))]
+    mailbox_login = (reverse("selfservice:login"), _("Mailbox owners' login"))
     if user is not None and user.is_authenticated:  # not staff: the staff login is no way
         return None, [mailbox_login]
-    return None, [(reverse("login"), "Postmaster login"), mailbox_login]
+    return None, [(reverse("login"), _("Postmaster login")), mailbox_login]
 
 
 def error_page(request, template: str, status: int) -> HttpResponse:

@@ -4,7 +4,7 @@
 #   scripts/install-system-deps.sh test      # + MariaDB client, mail stack, Chromium, npm (make test)
 set -euo pipefail
 
-build=(python3-venv default-libmysqlclient-dev pkg-config gcc python3-dev)
+build=(python3-venv default-libmysqlclient-dev pkg-config gcc python3-dev gettext)  # gettext: compilemessages
 test=(mariadb-client postfix postfix-mysql courier-authdaemon courier-authlib-mysql
       dovecot-core dovecot-imapd dovecot-mysql swaks chromium wrk acl)
 

@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from audit.services import Actor
@@ -35,7 +37,7 @@ SESSION_HASH_KEY = "mailbox_hash"
 SESSION_SEEN_KEY = "mailbox_seen"
 _SESSION_KEYS = (SESSION_KEY, SESSION_HASH_KEY, SESSION_SEEN_KEY)
 
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = gettext_lazy(
     "Your postmaster has locked the password of this mailbox: ask them to change it for you."
 )
 CHANGED_MESSAGE = "password changed by the user"
@@ -106,10 +108,10 @@ def change_own_password(address: str, current: str, new: str, *, actor: Actor) -
     if not mailbox.change_password:
         raise ValidationError(LOCKED_MESSAGE, code="locked")
     if not passwords.verify_password(current, mailbox.crypt):
-        raise ValidationError("Your current password is not correct.", code="wrong_password")
+        raise ValidationError(_("Your current password is not correct."), code="wrong_password")
     if new == current:
         raise ValidationError(
-            "The new password must differ from the current one.", code="same_password"
+            _("The new password must differ from the current one."), code="same_password"
         )
     return services.set_mailbox_password(address, new, actor=actor, message=CHANGED_MESSAGE)
 

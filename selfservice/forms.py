@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from domains.models import Mailbox
 from domains.services import validate_mail_password
@@ -7,12 +8,12 @@ from domains.services import validate_mail_password
 
 class MailboxLoginForm(forms.Form):
     address = forms.CharField(
-        label="Mail address",
+        label=_("Mail address"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Mail password",
+        label=_("Mail password"),
         strip=False,
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -21,19 +22,19 @@ class MailboxLoginForm(forms.Form):
 
 class OwnPasswordForm(forms.Form):
     current_password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         strip=False,
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     new_password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -47,6 +48,6 @@ class OwnPasswordForm(forms.Form):
         first = self.cleaned_data.get("new_password1")
         second = self.cleaned_data["new_password2"]
         if first and first != second:
-            raise ValidationError("The two new passwords differ.", code="password_mismatch")
+            raise ValidationError(_("The two new passwords differ."), code="password_mismatch")
         validate_mail_password(second, self.mailbox.address, self.mailbox.name)
         return second

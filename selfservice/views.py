@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -20,7 +22,7 @@ from routing.sources import DeliveringAddress, sources_of
 from selfservice import auth, throttle
 from selfservice.forms import MailboxLoginForm, OwnPasswordForm
 
-REFUSED = "Unknown address or wrong password."
+REFUSED = gettext_lazy("Unknown address or wrong password.")
 
 
 def _safe_next(request) -> str:
@@ -92,36 +94,65 @@ def account(request):
 
 def own_mail_in_words(delivery: MailboxDelivery) -> str:
     """What happens to mail for the mailbox's address, as its own alias row says."""
-    to = f"Mail to {delivery.address}"
-    targets = ", ".join(delivery.targets)
+    words = {"address": delivery.address, "targets": ", ".join(delivery.targets)}
     if not delivery.forwarded:
         if delivery.keeps_copy:
-            return f"{to} is delivered to this mailbox."
-        return f"{to} is not delivered to this mailbox: ask your postmaster."
+            return _("Mail to %(address)s is delivered to this mailbox.") % words
+        return (
+            _("Mail to %(address)s is not delivered to this mailbox: ask your postmaster.") % words
+        )
     if delivery.keeps_copy:
-        return f"{to} is delivered to this mailbox and is also forwarded to {targets}."
-    return f"{to} is forwarded to {targets}; no copy is kept in this mailbox."
+        sentence = _(
+            "Mail to %(address)s is delivered to this mailbox and is also forwarded to %(targets)s."
+        )
+    else:
+        sentence = _(
+            "Mail to %(address)s is forwarded to %(targets)s; no copy is kept in this mailbox."
+        )
+    return sentence % words
 
 
 def source_in_words(source: DeliveringAddress, address: str) -> str:
     """How another address's mail comes to `address`, one `routing.sources` row in words."""
-    via = "" if source.to == address else f" (through {source.to})"
+    # Each sentence is whole in the catalogue, with and without the address it goes through.
+    direct = source.to == address
+    words = {"address": source.address, "label": source.label, "to": source.to}
     if source.kind == AliasKind.DOMAIN_ALIAS:
-        alias_domain, target_domain = source.rule[1:], source.to.partition("@")[2]
+        words["alias"] = source.rule[1:]
+        words["target"] = source.to.partition("@")[2]
         if source.address.startswith("@"):
-            return (
-                f"Mail to any address at {alias_domain} goes to the same address at "
-                f"{target_domain}{via}."
+            sentence = (
+                _("Mail to any address at %(alias)s goes to the same address at %(target)s.")
+                if direct
+                else _(
+                    "Mail to any address at %(alias)s goes to the same address at %(target)s "
+                    "(through %(to)s)."
+                )
             )
-        return (
-            f"Mail to {source.address} comes here too: {alias_domain} receives mail for "
-            f"the same addresses at {target_domain}{via}."
+        else:
+            sentence = (
+                _(
+                    "Mail to %(address)s comes here too: %(alias)s receives mail "
+                    "for the same addresses at %(target)s."
+                )
+                if direct
+                else _(
+                    "Mail to %(address)s comes here too: %(alias)s receives mail "
+                    "for the same addresses at %(target)s (through %(to)s)."
+                )
+            )
+    elif source.kind == AliasKind.CATCH_ALL:
+        sentence = (
+            _("Mail to %(label)s (one with no mailbox or alias of its own) comes here too.")
+            if direct
+            else _(
+                "Mail to %(label)s (one with no mailbox or alias of its own) "
+                "comes here too (through %(to)s)."
+            )
         )
-    if source.kind == AliasKind.CATCH_ALL:
-        return (
-            f"Mail to {source.label} (one with no mailbox or alias of its own) comes here too{via}."
-        )
-    return f"Mail to {source.address} comes here too: it is forwarded to {source.to}."
+    else:
+        sentence = _("Mail to %(address)s comes here too: it is forwarded to %(to)s.")
+    return sentence % words
 
 
 @sensitive_post_parameters("current_password", "new_password1", "new_password2")
@@ -160,7 +191,8 @@ def password_change(request):
             else:
                 auth.update_session_hash(request, mailbox)
                 messages.success(
-                    request, "Your mail password is changed: use the new one in your mail program."
+                    request,
+                    _("Your mail password is changed: use the new one in your mail program."),
                 )
                 return redirect("selfservice:account")
     context = {"mailbox": mailbox, "form": form}
@@ -171,5 +203,5 @@ def password_change(request):
 @login_not_required
 def logout(request):
     auth.logout(request)
-    messages.info(request, "You are logged out.")
+    messages.info(request, _("You are logged out."))
     return redirect("selfservice:login")

@@ -3,6 +3,7 @@ and `vacation.services` validates and writes."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from vacation import services
 from vacation.rules import DEFAULT_INTERVAL_DAYS
@@ -17,29 +18,34 @@ FIELD_OF_CODE = {
 
 class VacationForm(forms.Form):
     subject = forms.CharField(
+        label=_("Subject"),
         max_length=services.SUBJECT_MAX,
-        initial="Out of office",
-        help_text="Put before the subject of the message answered: “Out of office: …”.",
+        # Translators: the default subject of an automatic reply, in the owner's language.
+        initial=_("Out of office"),
+        help_text=_("Put before the subject of the message answered: “Out of office: …”."),
     )
     body = forms.CharField(
-        label="Reply",
+        label=_("Reply"),
         max_length=services.BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Plain text, sent once to each sender within the interval below.",
+        help_text=_("Plain text, sent once to each sender within the interval below."),
     )
     first_day = forms.DateField(
         required=False,
+        label=_("First day"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional: no replies before this day.",
+        help_text=_("Optional: no replies before this day."),
     )
     last_day = forms.DateField(
         required=False,
+        label=_("Last day"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional: the last day that gets replies; after it the vacation switches "
-        "itself off.",
+        help_text=_(
+            "Optional: the last day that gets replies; after it the vacation switches itself off."
+        ),
     )
     interval_days = forms.IntegerField(
-        label="Days between two replies to one sender",
+        label=_("Days between two replies to one sender"),
         min_value=1,
         max_value=services.INTERVAL_MAX_DAYS,
         initial=DEFAULT_INTERVAL_DAYS,

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from email.message import EmailMessage, Message
 from email.utils import format_datetime, getaddresses, make_msgid
 
+from django.utils.translation import gettext as _
+
 DEFAULT_SUBJECT = "Auto"
 DEFAULT_INTERVAL_DAYS = 7
 LIST_HEADERS = ("list-id", "list-unsubscribe", "list-post", "list-help", "list-owner")
@@ -44,7 +46,7 @@ def is_active(enabled: bool, first_day: date | None, last_day: date | None, toda
 def check_days(first_day: date | None, last_day: date | None) -> str:
     """'' or why the days cannot be saved."""
     if first_day and last_day and last_day < first_day:
-        return "The last day is before the first day."
+        return _("The last day is before the first day.")
     return ""
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aliases import services as alias_services
 from audit.services import Actor, record
@@ -63,23 +64,27 @@ def validate(setting: Setting, on: date) -> Setting:
     subject = " ".join(setting.subject.split())
     body = setting.body.replace("\r\n", "\n").strip("\n")
     if not subject:
-        raise ValidationError("Give the reply a subject.", code="subject")
+        raise ValidationError(_("Give the reply a subject."), code="subject")
     if len(subject) > SUBJECT_MAX:
         raise ValidationError(
-            f"The subject is longer than {SUBJECT_MAX} characters.", code="subject"
+            _("The subject is longer than %(max)s characters.") % {"max": SUBJECT_MAX},
+            code="subject",
         )
     if not body.strip():
-        raise ValidationError("Write the text of the reply.", code="body")
+        raise ValidationError(_("Write the text of the reply."), code="body")
     if len(body) > BODY_MAX:
-        raise ValidationError(f"The text is longer than {BODY_MAX} characters.", code="body")
+        raise ValidationError(
+            _("The text is longer than %(max)s characters.") % {"max": BODY_MAX}, code="body"
+        )
     problem = check_days(setting.first_day, setting.last_day)
     if problem:
         raise ValidationError(problem, code="days")
     if setting.last_day is not None and setting.last_day < on:
-        raise ValidationError("The last day has already passed.", code="days")
+        raise ValidationError(_("The last day has already passed."), code="days")
     if not 1 <= setting.interval_days <= INTERVAL_MAX_DAYS:
         raise ValidationError(
-            f"Reply to one sender at most once every 1 to {INTERVAL_MAX_DAYS} days.",
+            _("Reply to one sender at most once every 1 to %(max)s days.")
+            % {"max": INTERVAL_MAX_DAYS},
             code="interval",
         )
     return Setting(subject, body, setting.first_day, setting.last_day, setting.interval_days)
@@ -88,7 +93,9 @@ def validate(setting: Setting, on: date) -> Setting:
 def require_mailbox(address: str) -> str:
     address = normalize_address(address)
     if not Mailbox.objects.filter(address=address).exists():
-        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
+        raise ValidationError(
+            _("There is no mailbox %(address)s.") % {"address": address}, code="no_mailbox"
+        )
     return address
 
 

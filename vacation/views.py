@@ -3,6 +3,7 @@ Both show the setting, who changed it last, and switch it on (the form) or off."
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -17,11 +18,16 @@ def _page(request, address: str, actor: Actor, template: str, done: str, context
     vacation = services.vacation_of(address)
     if request.method == "POST" and "off" in request.POST:
         if services.turn_off(address, actor=actor):
-            messages.success(request, f"Vacation off: mail to {address} gets no more replies.")
+            messages.success(
+                request,
+                _("Vacation off: mail to %(address)s gets no more replies.") % {"address": address},
+            )
         return redirect(done)
     form = VacationForm.for_vacation(vacation, request.POST or None)
     if request.method == "POST" and form.is_valid() and form.save(address, actor):
-        messages.success(request, f"Vacation on: mail to {address} is answered.")
+        messages.success(
+            request, _("Vacation on: mail to %(address)s is answered.") % {"address": address}
+        )
         return redirect(done)
     context.update(
         form=form,

@@ -1,6 +1,7 @@
 // A strong random password for a mailbox: crypto.getRandomValues, no modulo bias, shown once
 // in the page (the server never sends it back) with a Copy button. Without JavaScript the
-// block stays hidden and the postmaster types the password.
+// block stays hidden and the postmaster types the password. Its sentences come translated
+// in the block's data-*-text attributes (the page's own catalogue: no script catalogue).
 (function () {
   "use strict";
   // No 0/O, 1/l/I: the password is read aloud and typed on phones.
@@ -39,17 +40,17 @@
       second.value = password;
       shown.value = password;
       shown.closest("[data-result]").hidden = false;
-      status.textContent = "Generated: note it or copy it now, it is not shown again.";
+      status.textContent = box.dataset.generatedText;
       shown.select();
     });
     copy.addEventListener("click", function () {
       var done = function () {
-        status.textContent = "Copied.";
+        status.textContent = box.dataset.copiedText;
       };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(shown.value).then(done, function () {
           shown.select();
-          status.textContent = "Select and copy it by hand.";
+          status.textContent = box.dataset.copyByHandText;
         });
       } else {
         shown.select();

@@ -30,6 +30,7 @@ ROUTES = [
     Route("dashboard", "/"),
     Route("login", "/login/", {"username": "root", "password": PASSWORD}, who="anyone"),
     Route("logout", "/logout/", {}, get=False),
+    Route("set_language", "/language/", {"language": "fr"}, get=False, who="anyone"),
     Route("twofactor:setup", "/2fa/", {"token": "123456"}),
     Route("twofactor:verify", "/2fa/verify/", {"token": "123456"}, get_status=302),
     Route("twofactor:disable", "/2fa/disable/", {"token": "123456"}, get=False),

@@ -79,7 +79,9 @@ def test_a_password_set_by_the_postmaster_ends_the_owner_session(mailbox_client,
 
 def test_the_page_is_read_only(mailbox_client):
     body = mailbox_client.get("/account/").content.decode()
-    assert body.count("<form") == 1  # the log-out button, nothing to edit
+    # the log-out button and the language menu, nothing to edit
+    assert body.count("<form") == 2
+    assert body.count('<form method="post" action="/language/"') == 1
     assert 'action="/account/logout/"' in body
 
 

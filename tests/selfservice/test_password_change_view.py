@@ -103,12 +103,12 @@ def test_a_locked_mailbox_is_told_and_cannot_change(mailbox_client, actor):
     services.update_mailbox(ADDRESS, actor=actor, change_password=False)
     page = mailbox_client.get("/account/password/")
     assert page.status_code == 200
-    assert auth.LOCKED_MESSAGE in page.content.decode()
+    assert str(auth.LOCKED_MESSAGE) in page.content.decode()
     assert b'name="new_password1"' not in page.content
     before = Mailbox.objects.get().crypt
     response = _change(mailbox_client)
     assert response.status_code == 403
-    assert auth.LOCKED_MESSAGE in response.content.decode()
+    assert str(auth.LOCKED_MESSAGE) in response.content.decode()
     assert Mailbox.objects.get().crypt == before
     assert "Locked by your postmaster" in mailbox_client.get("/account/").content.decode()
 

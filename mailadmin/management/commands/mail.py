@@ -19,7 +19,7 @@ import json
 import sys
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from accounts import cli as accounts_cli
 from aliases import cli as aliases_cli
@@ -52,6 +52,8 @@ class Command(BaseCommand):
         for plugin in PLUGINS:
             plugin.add_arguments(nouns)
 
+    # English whatever LANGUAGE_CODE says: scripts parse this output (DESIGN.md, section 6).
+    @no_translations
     def handle(self, *args, **options):
         self.actor = Actor(f"cli:{getpass.getuser()}")
         noun = options["noun"]

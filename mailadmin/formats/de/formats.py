@@ -1,0 +1,2 @@
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+DATETIME_FORMAT = "d.m.Y H:i:s"

@@ -1,0 +1,48 @@
+"""Sizes and quotas in the language of the page: the decimal separator and the unit's symbol
+are translated (1,5 Go in French), the units stay binary."""
+
+import pytest
+from django.utils import translation
+
+from mailadmin import quota
+
+GIB = 1024**3
+
+
+@pytest.mark.parametrize(
+    "language, shown",
+    [("en", "1.5 GB"), ("fr", "1,5 Go"), ("de", "1,5 GB")],
+)
+def test_a_size_has_the_languages_decimal_separator_and_unit(language, shown):
+    with translation.override(language):
+        assert quota.human_size(GIB * 3 // 2) == shown
+
+
+def test_units_stay_binary_in_french():
+    with translation.override("fr"):
+        assert quota.human_size(500 * 1024**2) == "500 Mo"
+        assert quota.human_size(1023) == "1023 o"
+
+
+@pytest.mark.parametrize(
+    "language, shown",
+    [
+        ("en", "500 MB, 1000 messages"),
+        ("fr", "500 Mo, 1000 messages"),
+        ("de", "500 MB, 1000 Nachrichten"),
+    ],
+)
+def test_a_quota_is_written_in_the_language(language, shown):
+    with translation.override(language):
+        assert quota.humanize("524288000S,1000C") == shown
+
+
+def test_unlimited_is_translated():
+    with translation.override("de"):
+        assert quota.humanize("") == "unbegrenzt"
+
+
+def test_a_refused_quota_is_explained_in_the_language():
+    with translation.override("fr"), pytest.raises(quota.ValidationError) as refused:
+        quota.parse("0")
+    assert "doit être supérieur à zéro" in refused.value.messages[0]
