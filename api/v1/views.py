@@ -18,12 +18,14 @@ from rest_framework.views import APIView
 
 from accounts import access
 from aliases import services as alias_services
+from aliases.forms import AliasFormBase
 from aliases.models import AliasKind, kind_q
 from api import tokens
 from api.v1 import schema  # noqa: F401  (the bearer scheme's description)
 from api.v1 import serializers as s
 from api.v1.pagination import paginate
 from domains import services as domain_services
+from domains.forms import DomainCreateForm, MailboxCreateForm, MailboxEditForm
 from limits.services import OVER_LIMIT
 from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.client import client_address
@@ -40,35 +42,24 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-# Which field a service's refusal belongs to, by its code, as the panel's forms place it
-# beside their fields (domains.forms, aliases.forms: `error_fields`), in the API's names.
-DOMAIN_FIELDS = {
-    "exists": "domain",
-    "invalid": "domain",
-    "too_long": "domain",
-    "invalid_transport": "transport",
-    "backup_mx_hosted": "transport",
-}
-NEW_MAILBOX_FIELDS = {
-    "exists": "address",
-    "invalid": "address",
-    "too_long": "address",
-    "no_domain": "address",
-    "invalid_quota": "quota",
-    OVER_LIMIT: None,
-}
-MAILBOX_FIELDS = {"too_long": "name", "invalid_quota": "quota", "invalid": None, OVER_LIMIT: None}
+def refusal_fields(form, **api_names) -> dict[str, str | None]:
+    """Which field each service refusal (its ValidationError code) belongs to: the form's
+    own `error_fields`, the one home of that rule, with its fields in the API's names."""
+    return {
+        code: api_names.get(field, field) if field else None
+        for code, field in form.error_fields.items()
+    }
+
+
+# The API has no backup-MX flag or RFC 2142 mailbox: those refusals are about the transport
+# and the request. A limit is refused as a whole (the form asks to confirm instead).
+DOMAIN_FIELDS = refusal_fields(
+    DomainCreateForm, name="domain", backup_mx="transport", rfc2142_mailbox=None
+)
+NEW_MAILBOX_FIELDS = {**refusal_fields(MailboxCreateForm, local_part="address"), OVER_LIMIT: None}
+MAILBOX_FIELDS = {**refusal_fields(MailboxEditForm), "invalid": None, OVER_LIMIT: None}
 ALIAS_FIELDS = {
-    "exists": "mail",
-    "no_domain": "mail",
-    "mailbox_alias": "mail",
-    "mailbox_forward": "mail",
-    "no_destination": "destination",
-    "invalid_domain_alias": "destination",
-    "loop": "destination",
-    "too_long": "destination",
-    "invalid": "destination",
-    "reserved_autoreply": "destination",
+    **refusal_fields(AliasFormBase, source="mail", destinations="destination"),
     OVER_LIMIT: None,
 }
 
