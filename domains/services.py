@@ -213,6 +213,8 @@ def update_domain(
     if backup_mx is None:
         backup_mx = was_backup_mx and domain.relay is not None
     _check_backup_mx(domain.transport, backup_mx)
+    if domain.transport == before["transport"] and backup_mx == was_backup_mx:
+        return domain  # nothing changes: nothing is written or recorded (a repeated PUT)
     domain.save(update_fields=["transport"])
     _write_backup_mx(domain, backup_mx)
     record(
@@ -543,6 +545,9 @@ def update_mailbox(
         mailbox.quota = new_quota
     if change_password is not None:
         mailbox.change_password = change_password
+    after = mailbox_snapshot(mailbox)
+    if after == before:
+        return mailbox  # nothing changes: nothing is written or recorded (a repeated PUT)
     mailbox.save(update_fields=["name", "quota", "change_password"])
     record(
         actor,
@@ -551,7 +556,7 @@ def update_mailbox(
         mailbox.address,
         domain=mailbox.domain_name,
         before=before,
-        after=mailbox_snapshot(mailbox),
+        after=after,
         message=limits.over_note(over),
     )
     return mailbox

@@ -185,11 +185,12 @@ class DomainDetail(APIView):
                     domain, actor=actor, transport=data["transport"], enabled=data["enabled"]
                 )
                 return _domain_response(created, 201)
-            expected = _if_match(request)
-            if expected is not None or data["transport"] != current.transport:
-                domain_services.update_domain(
-                    current.domain, actor=actor, transport=data["transport"], expected=expected
-                )
+            domain_services.update_domain(
+                current.domain,
+                actor=actor,
+                transport=data["transport"],
+                expected=_if_match(request),
+            )
             if data["enabled"] != current.enabled:
                 domain_services.set_domain_enabled(current.domain, data["enabled"], actor=actor)
             return _domain_response(domain_services.get_domain(current.domain))

@@ -188,3 +188,15 @@ def test_a_service_refusal_is_listed_under_its_field_as_the_forms_show_it(
     problem = response.json()
     assert list(problem["errors"]) == [field]
     assert problem["errors"][field] and problem["detail"]
+
+
+def test_a_repeated_put_writes_and_records_nothing(api_su):
+    body = {"transport": "virtual:", "enabled": True}
+    mailbox = {"quota": "500 MB", "name": "N"}
+    assert api_su.send("PUT", "/api/v1/domains/again.example/", body).status_code == 201
+    assert api_su.send("PUT", NEW, {**mailbox, "password": PASSWORD}).status_code == 201
+    entries = AuditEntry.objects.count()
+    for _ in range(2):
+        assert api_su.send("PUT", "/api/v1/domains/again.example/", body).status_code == 200
+        assert api_su.send("PUT", NEW, mailbox).status_code == 200
+    assert AuditEntry.objects.count() == entries
