@@ -88,9 +88,6 @@ NOT_WORDS = re.compile(
 # Routes whose pages still show English (README, "Languages": what is not translated yet).
 UNFINISHED = {
     # the confirmation pages: their sentences are still glued from fragments in English
-    "domains:enable_confirm",
-    "domains:disable_confirm",
-    "domains:delete",
     "domains:mailbox_enable_confirm",
     "domains:mailbox_disable_confirm",
     "domains:mailbox_delete",
