@@ -90,10 +90,8 @@ UNFINISHED = {
     # the confirmation pages: their sentences are still glued from fragments in English
     "domains:mailbox_enable_confirm",
     "domains:mailbox_disable_confirm",
-    "domains:mailbox_delete",
     "aliases:enable_confirm",
     "aliases:disable_confirm",
-    "aliases:delete",
     # the superuser's pages and two-factor enrolment
     "accounts:list",
     "accounts:create",
