@@ -88,10 +88,6 @@ NOT_WORDS = re.compile(
 # Routes whose pages still show English (README, "Languages": what is not translated yet).
 UNFINISHED = {
     # the confirmation pages: their sentences are still glued from fragments in English
-    "domains:mailbox_enable_confirm",
-    "domains:mailbox_disable_confirm",
-    "aliases:enable_confirm",
-    "aliases:disable_confirm",
     # the superuser's pages and two-factor enrolment
     "accounts:list",
     "accounts:create",
