@@ -35,6 +35,12 @@ def unicode_address(address: str) -> str:
 
 
 @register.filter
+def join_domains(domains) -> str:
+    """Domain rows as one "example.org, bücher.example" to put into a translated sentence."""
+    return ", ".join(unicode_domain(d.domain) for d in domains or ())
+
+
+@register.filter
 def unicode_addresses(addresses) -> str:
     """A list of addresses as one "a@x.org, b@y.org" to put into a translated sentence."""
     return ", ".join(unicode_address(a) for a in addresses or ())
