@@ -93,7 +93,6 @@ UNFINISHED = {
     "audit:findings",
     "audit:history",
     "audit:trace",
-    "bulk:index",
 }
 
 
