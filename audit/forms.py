@@ -2,15 +2,32 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.access import domain_choices, domain_filter
 from audit import alias_queries
 from audit.findings.kinds import FINDING_KINDS, LEVELS
 
-ANY = [("", "any")]
-SORT_CHOICES = [("", "mail")] + [
-    (f"{prefix}{key}", f"{key}{' (descending)' if prefix else ''}")
+# Translators: a filter's choice that filters nothing.
+ANY = [("", _("any"))]
+# Translators: the alias audit's columns, to sort by.
+SORT_LABELS = {
+    "mail": pgettext_lazy("sort by", "alias"),
+    "destination": pgettext_lazy("sort by", "destination"),
+    "kind": pgettext_lazy("sort by", "kind"),
+    "state": pgettext_lazy("sort by", "state"),
+    "locality": pgettext_lazy("sort by", "locality"),
+    "domain": pgettext_lazy("sort by", "domain"),
+}
+SORT_CHOICES = [("", SORT_LABELS["mail"])] + [
+    (
+        f"{prefix}{key}",
+        format_lazy(_("{column} (descending)"), column=SORT_LABELS[key])
+        if prefix
+        else SORT_LABELS[key],
+    )
     for key in alias_queries.SORTS
     for prefix in ("", "-")
 ]
@@ -35,10 +52,10 @@ class _ScopedDomainForm(forms.Form):
         self.domain_select = choices is not None
         if self.domain_select:
             self.fields["domain"] = forms.ChoiceField(
-                required=False, label=_("Domain"), choices=[("", "all my domains"), *choices]
+                required=False, label=_("Domain"), choices=[("", _("all my domains")), *choices]
             )
         else:
-            self.fields["domain"].widget.attrs["placeholder"] = "all my domains"
+            self.fields["domain"].widget.attrs["placeholder"] = _("all my domains")
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
@@ -57,12 +74,14 @@ class _ScopedDomainForm(forms.Form):
 
 class AliasAuditForm(_ScopedDomainForm):
     q = forms.CharField(required=False, max_length=120, label=_("Search"))
-    state = forms.ChoiceField(required=False, choices=ANY + alias_queries.STATES)
-    kind = forms.ChoiceField(required=False, choices=ANY + alias_queries.ALIAS_KIND_CHOICES)
+    state = forms.ChoiceField(required=False, choices=ANY + alias_queries.STATES, label=_("State"))
+    kind = forms.ChoiceField(
+        required=False, choices=ANY + alias_queries.ALIAS_KIND_CHOICES, label=_("Kind")
+    )
     locality = forms.ChoiceField(
         required=False, choices=ANY + alias_queries.LOCALITIES, label=_("Destinations")
     )
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort"))
 
 
 class FindingsForm(_ScopedDomainForm):
