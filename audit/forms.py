@@ -32,7 +32,15 @@ SORT_CHOICES = [("", SORT_LABELS["mail"])] + [
     for prefix in ("", "-")
 ]
 OBJECT_TYPES = ("domain", "mailbox", "alias", "admin", "bulk")
-DATE_NOT_UNDERSTOOD = "This date was not understood: use YYYY-MM-DD, e.g. 2026-01-31."
+# The object types as the filter offers them (makemessages reads only literal strings).
+OBJECT_TYPE_LABELS = (
+    pgettext_lazy("object type", "domain"),
+    pgettext_lazy("object type", "mailbox"),
+    pgettext_lazy("object type", "alias"),
+    pgettext_lazy("object type", "admin"),
+    pgettext_lazy("object type", "bulk"),
+)
+DATE_NOT_UNDERSTOOD = _("This date was not understood: use YYYY-MM-DD, e.g. 2026-01-31.")
 DOMAIN_SELECT_MAX = 50  # more domains than this: a text box, not a <select> of all of them
 
 
@@ -94,7 +102,7 @@ class HistoryForm(_ScopedDomainForm):
     object_type = forms.ChoiceField(
         required=False,
         label=_("Object type"),
-        choices=ANY + [(t, t) for t in OBJECT_TYPES],
+        choices=ANY + list(zip(OBJECT_TYPES, OBJECT_TYPE_LABELS, strict=True)),
     )
     object_id = forms.CharField(required=False, max_length=128, label=_("Object"))
     since = forms.DateField(
@@ -114,7 +122,7 @@ class HistoryForm(_ScopedDomainForm):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            raise ValidationError("The start date is after the end date.")
+            raise ValidationError(_("The start date is after the end date."))
         return data
 
 

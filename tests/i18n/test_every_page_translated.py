@@ -90,7 +90,6 @@ UNFINISHED = {
     # the confirmation pages: their sentences are still glued from fragments in English
     # the superuser's pages and two-factor enrolment
     "audit:findings",
-    "audit:history",
     "audit:trace",
 }
 
