@@ -31,6 +31,12 @@ SORT_CHOICES = [("", SORT_LABELS["mail"])] + [
     for key in alias_queries.SORTS
     for prefix in ("", "-")
 ]
+# The levels of LEVELS, as the filter and the badges show them.
+LEVEL_LABELS = (
+    pgettext_lazy("finding level", "error"),
+    pgettext_lazy("finding level", "warning"),
+    pgettext_lazy("finding level", "info"),
+)
 OBJECT_TYPES = ("domain", "mailbox", "alias", "admin", "bulk")
 # The object types as the filter offers them (makemessages reads only literal strings).
 OBJECT_TYPE_LABELS = (
@@ -93,8 +99,14 @@ class AliasAuditForm(_ScopedDomainForm):
 
 
 class FindingsForm(_ScopedDomainForm):
-    level = forms.ChoiceField(required=False, choices=ANY + [(lv, lv) for lv in LEVELS])
-    kind = forms.ChoiceField(required=False, choices=ANY + list(FINDING_KINDS.items()))
+    level = forms.ChoiceField(
+        required=False, choices=ANY + list(zip(LEVELS, LEVEL_LABELS, strict=True)), label=_("Level")
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=ANY + [(kind, _(title)) for kind, title in FINDING_KINDS.items()],
+        label=_("Kind"),
+    )
 
 
 class HistoryForm(_ScopedDomainForm):
