@@ -87,8 +87,7 @@ NOT_WORDS = re.compile(
 
 # Routes whose pages still show English (README, "Languages": what is not translated yet).
 UNFINISHED = {
-    # the confirmation pages: their sentences are still glued from fragments in English
-    # the superuser's pages and two-factor enrolment
+    # the address tracer: its explanations are still English
     "audit:trace",
 }
 
