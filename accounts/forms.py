@@ -22,6 +22,7 @@ class DomainsField(forms.ModelMultipleChoiceField):
 def domains_field() -> DomainsField:
     return DomainsField(
         queryset=Domain.objects.order_by("domain"),
+        label=_("Domains"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The admin sees and changes only these domains."),
@@ -42,7 +43,7 @@ class AdminCreateForm(AdminPasswordForm):
     username = forms.CharField(
         label=_("Username"), max_length=150, help_text=_("Letters, digits and @ . + - _ only.")
     )
-    email = forms.EmailField(required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
     domains = domains_field()
     field_order = ["username", "email", "password1", "password2", "domains"]
     error_fields = {"exists": "username", "invalid_username": "username", "invalid": "username"}
@@ -69,11 +70,14 @@ class AdminCreateForm(AdminPasswordForm):
 
 
 class AdminEditForm(ServiceForm):
-    email = forms.EmailField(required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
     active = forms.BooleanField(
-        required=False, help_text=_("An inactive admin cannot log in; nothing is deleted.")
+        label=_("Active"),
+        required=False,
+        help_text=_("An inactive admin cannot log in; nothing is deleted."),
     )
     superuser = forms.BooleanField(
+        label=_("Superuser"),
         required=False,
         help_text=_(
             "A superuser sees and changes every domain and manages the staff accounts. "

@@ -7,7 +7,7 @@ class TokenForm(forms.Form):
         label=_("Code from your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
-        error_messages={"invalid": "Type the six digits your app shows."},
+        error_messages={"invalid": _("Type the six digits your app shows.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),

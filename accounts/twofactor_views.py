@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -43,9 +44,9 @@ def setup(request):
             request.session.pop(twofactor.SESSION_NEW_KEY, None)
             request.session.pop(twofactor.SESSION_STEP_KEY, None)
             otp_login(request, device)
-            messages.success(request, "Two-factor login is on: keep your phone at hand.")
+            messages.success(request, _("Two-factor login is on: keep your phone at hand."))
             return redirect(_next(request))
-        form.add_error("token", "That code does not fit. Check the time on your phone.")
+        form.add_error("token", _("That code does not fit. Check the time on your phone."))
     uri = twofactor.otpauth_uri(user, key)
     context = {
         "enabled": False,
@@ -73,14 +74,14 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         allowed, details = device.verify_is_allowed()
         if not allowed:
-            form.add_error("token", "Too many wrong codes: wait a few seconds, then try again.")
+            form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))
             status = 429
         elif device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             request.session.pop(twofactor.SESSION_STEP_KEY, None)
             return redirect(_next(request))
         else:
-            form.add_error("token", "That code is not correct, or was already used.")
+            form.add_error("token", _("That code is not correct, or was already used."))
     context = {"form": form, "next": _next(request)}
     return render(request, "twofactor/verify.html", context, status=status)
 
@@ -93,12 +94,12 @@ def disable(request):
     if device is None or not user.is_verified():
         return redirect("twofactor:setup")
     if user.is_superuser and settings.MAILADMIN_REQUIRE_2FA_FOR_SUPERUSERS:
-        messages.error(request, "Two-factor login is required for superusers here.")
+        messages.error(request, _("Two-factor login is required for superusers here."))
         return redirect("twofactor:setup")
     form = TokenForm(request.POST)
     if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
         twofactor.remove_devices(user, actor=actor_for(request), message="two-factor login off")
-        messages.success(request, "Two-factor login is off.")
+        messages.success(request, _("Two-factor login is off."))
     else:
-        messages.error(request, "That code is not correct: two-factor login stays on.")
+        messages.error(request, _("That code is not correct: two-factor login stays on."))
     return redirect("twofactor:setup")

@@ -124,7 +124,9 @@ def admin_create(request):
     if request.method == "POST" and form.is_valid():
         admin = form.save(actor_for(request))
         if admin:
-            messages.success(request, f"Domain admin {admin.username} created.")
+            messages.success(
+                request, _("Domain admin %(username)s created.") % {"username": admin.username}
+            )
             return redirect("accounts:list")
     return render(request, "accounts/admin_form.html", {"form": form, "creating": True})
 
@@ -134,8 +136,11 @@ def admin_edit(request, pk: int):
     admin = _get_account(request, pk)
     form = AdminEditForm(request.POST or None, admin=admin)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        kind = "Superuser" if form.cleaned_data["superuser"] else "Domain admin"
-        messages.success(request, f"{kind} {admin.username} saved.")
+        if form.cleaned_data["superuser"]:
+            saved = _("Superuser %(username)s saved.")
+        else:
+            saved = _("Domain admin %(username)s saved.")
+        messages.success(request, saved % {"username": admin.username})
         return redirect("accounts:list")
     return render(request, "accounts/admin_form.html", {"form": form, "admin": admin})
 
@@ -146,7 +151,9 @@ def admin_password(request, pk: int):
     admin = _get_admin(pk)
     form = AdminSetPasswordForm(request.POST or None, admin=admin)
     if request.method == "POST" and form.is_valid() and form.save(actor_for(request)):
-        messages.success(request, f"New password set for {admin.username}.")
+        messages.success(
+            request, _("New password set for %(username)s.") % {"username": admin.username}
+        )
         return redirect("accounts:list")
     context = {"form": form, "admin": admin, "password": True}
     return render(request, "accounts/admin_form.html", context)
@@ -157,7 +164,9 @@ def admin_delete(request, pk: int):
     admin = _get_admin(pk)
     if request.method == "POST":
         services.remove_domain_admin(admin.pk, actor=actor_for(request))
-        messages.success(request, f"Domain admin {admin.username} removed.")
+        messages.success(
+            request, _("Domain admin %(username)s removed.") % {"username": admin.username}
+        )
         return redirect("accounts:list")
     domains = [a.domain for a in admin.domain_assignments.select_related("domain")]
     return render(request, "accounts/admin_delete.html", {"admin": admin, "domains": domains})

@@ -49,14 +49,20 @@ from django.db.models.functions import (
     Trim,
 )
 from django.db.models.lookups import Contains, Exact, GreaterThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from aliases.models import Alias, AliasKind, kind_expression
 from domains.models import Domain
 from mailadmin.addresses import domain_of
 
-STATES = [("enabled", "enabled"), ("disabled", "disabled"), ("inert", "inert (domain off)")]
+STATES = [
+    ("enabled", _("enabled")),
+    ("disabled", _("disabled")),
+    ("inert", _("inert (domain off)")),
+]
 ALIAS_KIND_CHOICES = AliasKind.choices
-LOCALITIES = [("local", "local only"), ("external", "external only"), ("mixed", "mixed")]
+# Translators: which destinations an alias has: only local ones, only external ones, or both.
+LOCALITIES = [("local", _("local only")), ("external", _("external only")), ("mixed", _("mixed"))]
 
 _LIST = Q(destination__contains=",")
 

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
@@ -227,7 +228,8 @@ def findings(request):
     counts = []
     if report is not None:
         counts = [
-            (kind, FINDING_KINDS.get(kind, kind), n) for kind, n in sorted(report.by_kind().items())
+            (kind, gettext(FINDING_KINDS.get(kind, kind)), n)
+            for kind, n in sorted(report.by_kind().items())
         ]
     context.update(form=form, counts=counts, query=_query(request), large=large)
     return render(request, "audit/findings.html", context)

@@ -6,14 +6,15 @@ import io
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bulk.csvformat import FormatError, read_rows
 from bulk.importer import passwords_to_hash
 
 MODE_CHOICES = [
-    ("strict", "All or nothing: an object that already exists is an error"),
-    ("skip", "Skip objects that already exist"),
-    ("update", "Update objects that already exist from their row"),
+    ("strict", _("All or nothing: an object that already exists is an error")),
+    ("skip", _("Skip objects that already exist")),
+    ("update", _("Update objects that already exist from their row")),
 ]
 
 
@@ -38,9 +39,19 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text += (
-            f" At most {settings.MAILADMIN_WEB_IMPORT_PASSWORDS} clear passwords (hashing them "
-            "takes time); use `python manage.py mail import` for more."
+        most = settings.MAILADMIN_WEB_IMPORT_PASSWORDS
+        self.fields["file"].help_text = " ".join(
+            [
+                str(self.fields["file"].help_text),
+                ngettext(
+                    "At most %(count)s clear password (hashing them takes time); use "
+                    "`python manage.py mail import` for more.",
+                    "At most %(count)s clear passwords (hashing them takes time); use "
+                    "`python manage.py mail import` for more.",
+                    most,
+                )
+                % {"count": most},
+            ]
         )
 
     def clean_file(self):

@@ -34,6 +34,18 @@ def unicode_address(address: str) -> str:
     return f"{local}{at}{display_domain(domain)}" if at else address
 
 
+@register.filter
+def join_domains(domains) -> str:
+    """Domain rows as one "example.org, bücher.example" to put into a translated sentence."""
+    return ", ".join(unicode_domain(d.domain) for d in domains or ())
+
+
+@register.filter
+def unicode_addresses(addresses) -> str:
+    """A list of addresses as one "a@x.org, b@y.org" to put into a translated sentence."""
+    return ", ".join(unicode_address(a) for a in addresses or ())
+
+
 _PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what `reverse` leaves unquoted in a path
 _MARK = "mailadmin-link-mark"
 

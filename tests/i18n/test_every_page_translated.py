@@ -87,28 +87,8 @@ NOT_WORDS = re.compile(
 
 # Routes whose pages still show English (README, "Languages": what is not translated yet).
 UNFINISHED = {
-    # the confirmation pages: their sentences are still glued from fragments in English
-    "domains:enable_confirm",
-    "domains:disable_confirm",
-    "domains:delete",
-    "domains:mailbox_enable_confirm",
-    "domains:mailbox_disable_confirm",
-    "domains:mailbox_delete",
-    "aliases:enable_confirm",
-    "aliases:disable_confirm",
-    "aliases:delete",
-    # the superuser's pages and two-factor enrolment
-    "accounts:list",
-    "accounts:create",
-    "accounts:edit",
-    "accounts:password",
-    "accounts:delete",
-    "twofactor:setup",
-    "audit:aliases",
-    "audit:findings",
-    "audit:history",
+    # the address tracer: its explanations are still English
     "audit:trace",
-    "bulk:index",
 }
 
 
