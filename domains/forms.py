@@ -90,7 +90,7 @@ def quota_for_form(stored: str) -> str:
     """The stored quota in human units, or as stored when Courier cannot read it."""
     if not stored:
         return ""
-    return quota.humanize(stored) if quota.is_courier_quota(stored) else stored
+    return quota.as_input(stored) if quota.is_courier_quota(stored) else stored
 
 
 TRANSPORT_HELP = _(

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
-from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, override, pgettext
 from django.utils.translation import gettext as _
 
 UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -158,3 +158,12 @@ def humanize(value: str) -> str:
     if count:
         parts.append(ngettext("%(count)s message", "%(count)s messages", count) % {"count": count})
     return ", ".join(parts)
+
+
+def as_input(value: str) -> str:
+    """A stored quota in the words `parse` reads back ('1.5 GB, 1000 messages', 'unlimited'),
+    the same in every language: the value of a form's quota field and of the API. `humanize`
+    is for reading only: French '1,5 Go' is not a quota `parse` accepts (its comma separates
+    size from count)."""
+    with override("en"):
+        return humanize(value)

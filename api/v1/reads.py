@@ -166,7 +166,7 @@ class MailboxUsage(APIView):
                 "source": usage.source,
                 "measured_at": usage.measured_at.isoformat(),
             }
-        shown = quota.humanize(mailbox.quota)
+        shown = quota.as_input(mailbox.quota)
         return Response({"address": mailbox.address, "quota": shown, "usage": measured})
 
 

@@ -137,7 +137,7 @@ def mailbox_out(mailbox: Mailbox) -> dict:
     return {
         "address": mailbox.address,
         "name": mailbox.name,
-        "quota": quota.humanize(mailbox.quota),
+        "quota": quota.as_input(mailbox.quota),
         "enabled": bool(mailbox.enabled),
     }
 

@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from mailadmin import quota
+from tests.panel.conftest import admin_a, client_for, mail_data  # noqa: F401 (fixtures)
 
 GIB = 1024**3
 
@@ -46,3 +47,29 @@ def test_a_refused_quota_is_explained_in_the_language():
     with translation.override("fr"), pytest.raises(quota.ValidationError) as refused:
         quota.parse("0")
     assert "doit être supérieur à zéro" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_a_quota_to_edit_is_written_as_parse_reads_it_in_every_language(language):
+    stored = f"{GIB * 3 // 2}S,1000C"
+    with translation.override(language):
+        typed = quota.as_input(stored)
+        assert typed == "1.5 GB, 1000 messages"
+        assert quota.parse(typed) == stored
+
+
+def test_a_french_mailbox_page_saves_its_own_quota_unchanged(admin_a):  # noqa: F811
+    from django.conf import settings
+
+    from domains import services
+    from domains.models import Mailbox
+    from tests.conftest import ACTOR
+
+    services.update_mailbox("john@example.org", actor=ACTOR, quota_text="1.5G")
+    url = "/domains/mailboxes/john@example.org/"
+    a_client = client_for(admin_a)
+    a_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    initial = a_client.get(url).context["form"].initial["quota"]
+    response = a_client.post(url, {"name": "John", "quota": initial})
+    assert response.status_code == 302
+    assert Mailbox.objects.get(address="john@example.org").quota == "1610612736S"
