@@ -33,6 +33,18 @@ def _needs_mariadb(request):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in the default language: LocaleMiddleware activates a request's
+    language on the thread and leaves it there, so a French request of one test would
+    otherwise speak French in the next test's direct service calls."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache: login throttles, cached findings (audit.live)."""
     from django.core.cache import cache
