@@ -16,5 +16,4 @@ RUN SECRET_KEY=collectstatic-only MAILADMIN_DATA_DIR=/tmp/build \
 USER mailadmin
 EXPOSE 8000
 CMD ["gunicorn", "mailadmin.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

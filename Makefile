@@ -45,7 +45,7 @@ run: $(VENV)/.installed compilemessages
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Serving Mailadmin on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn mailadmin.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn mailadmin.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

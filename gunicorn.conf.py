@@ -4,7 +4,15 @@ gunicorn reads `./gunicorn.conf.py` from its working directory; the commands als
 with `--config`. Command-line options (bind, workers) add to these.
 """
 
+import os
+
 # gunicorn's default (4094 bytes) answers a raw 414 before Django sees the request, e.g. for
 # a long tracer query or a filtered list's URL; 8190 is the most gunicorn allows. Longer
 # form input gets its message from the form (an address has at most 254 characters).
 limit_request_line = 8190
+
+# One sync worker per core the process may run on. The panel's work is CPU-bound (templates,
+# then MariaDB on the same host): on 2 cores, 2 workers answered 190 requests/s, 4 workers
+# 165 and 2 workers × 4 threads 181 (docs/PERFORMANCE.md, "Under load"). WEB_CONCURRENCY,
+# gunicorn's own variable, or --workers overrides it.
+workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))

@@ -5,13 +5,13 @@
 #   DATABASE_URL=mysql://root@127.0.0.1:3306/mailbench bench/load.sh [SECONDS] [CONNECTIONS]
 #
 # Needs wrk (Debian package `wrk`). Serves on a free loopback port with $WORKERS gunicorn
-# workers (default 2 × cores) of $THREADS threads each (default 1), logged in as the bench
+# workers (default one per core, as gunicorn.conf.py) of $THREADS threads each (default 1), logged in as the bench
 # superuser; gunicorn is stopped by its PID when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 connections=${2:-16}
-workers=${WORKERS:-$(( $(nproc) * 2 ))}
+workers=${WORKERS:-$(nproc)}
 threads=${THREADS:-1}
 py=${PYTHON:-.venv/bin/python}
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

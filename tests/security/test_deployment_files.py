@@ -5,7 +5,9 @@ relies on (docs/DEPLOY.md), and the web service's environment, with its secrets 
 passes `manage.py check --deploy`.
 """
 
+import os
 import re
+import runpy
 import secrets
 from pathlib import Path
 
@@ -106,3 +108,26 @@ def test_the_panels_environment_passes_check_deploy(tmp_path):
     result = check_deploy(tmp_path, **environment)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def gunicorn_settings(monkeypatch, **environ) -> dict:
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_runs_one_worker_per_usable_core(monkeypatch):
+    assert gunicorn_settings(monkeypatch)["workers"] == len(os.sched_getaffinity(0))
+    assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="5")["workers"] == 5
+
+
+def test_no_way_of_serving_overrides_the_worker_count():
+    """The measured default lives in gunicorn.conf.py only (docs/PERFORMANCE.md)."""
+    served = [
+        (ROOT / "Dockerfile").read_text(),
+        SERVICES["web"]["command"],
+        (ROOT / "Makefile").read_text(),
+        (ROOT / "docs" / "DEPLOY.md").read_text(),
+    ]
+    assert not any("--workers" in text for text in served)
