@@ -1,6 +1,7 @@
 """The API's input and output: types only. The rules are the services' (domains.services,
 aliases.services); a serializer here checks that a field is there with the right JSON type
-and refuses fields it does not know."""
+and refuses fields it does not know. A PATCH validates the PUT's serializer with
+`partial=True`: only the fields sent, no defaults."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

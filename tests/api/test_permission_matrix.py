@@ -38,6 +38,7 @@ D_SUPER = row(404, 403, 403, 204)
 C_SUPER = row(403, 403, 403, 201)  # create: superusers only
 C_OWN = row(400, 403, 201, 201)  # create in example.org: B's domain is not it
 PUT_NEW = row(404, 403, 201, 201)  # PUT creating an example.org object
+PATCH_NONE = row(404, 403, 404, 404)  # PATCH of an example.org object that does not exist
 
 MAILBOX = "/api/v1/mailboxes/john@example.org/"
 # (route name, method, URL, body, expected per role)
@@ -49,6 +50,7 @@ MATRIX = [
     ("api:domains", "post", "/api/v1/domains/", {"domain": "new.org"}, C_SUPER),
     ("api:domain", "get", "/api/v1/domains/example.org/", None, SCOPED),
     ("api:domain", "put", "/api/v1/domains/example.org/", {"transport": "smtp:"}, W_SUPER),
+    ("api:domain", "patch", "/api/v1/domains/example.org/", {"enabled": False}, W_SUPER),
     ("api:domain", "delete", "/api/v1/domains/example.org/", None, D_SUPER),
     ("api:mailboxes", "get", "/api/v1/mailboxes/", None, READ),
     (
@@ -67,6 +69,8 @@ MATRIX = [
         {"password": NEW_PASSWORD},
         PUT_NEW,
     ),
+    ("api:mailbox", "patch", MAILBOX, {"quota": "2G"}, W_SCOPED),
+    ("api:mailbox", "patch", "/api/v1/mailboxes/new@example.org/", {"name": "N"}, PATCH_NONE),
     ("api:mailbox", "delete", MAILBOX, None, D_SCOPED),
     (
         "api:mailbox_forward",
@@ -106,6 +110,14 @@ MATRIX = [
         {"destination": ["john@example.org"]},
         PUT_NEW,
     ),
+    (
+        "api:alias",
+        "patch",
+        "/api/v1/aliases/sales@example.org/",
+        {"destination": ["x@gmail.com"]},
+        W_SCOPED,
+    ),
+    ("api:alias", "patch", "/api/v1/aliases/team@example.org/", {"enabled": False}, PATCH_NONE),
     ("api:alias", "delete", "/api/v1/aliases/sales@example.org/", None, D_SCOPED),
 ]
 
@@ -165,11 +177,14 @@ def test_the_matrix_covers_every_api_route_and_method():
     assert {(entry[0], entry[1]) for entry in MATRIX} == expected
 
 
-@pytest.mark.parametrize("method", ["PATCH", "POST"])
-def test_a_method_a_route_lacks_is_405_and_writes_nothing(tokens_by_role, method):
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("POST", MAILBOX), ("PATCH", MAILBOX + "forward/"), ("PATCH", "/api/v1/mailboxes/")],
+)
+def test_a_method_a_route_lacks_is_405_and_writes_nothing(tokens_by_role, method, url):
     client = client_for_role("superuser", tokens_by_role)
     before = snapshot()
-    response = client.send(method, MAILBOX, {"name": "x"})
+    response = client.send(method, url, {"name": "x"})
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
     assert snapshot() == before

@@ -59,3 +59,24 @@ def test_the_docs_load_their_files_from_this_server_only(db):
 def test_only_the_docs_pages_allow_inline_styles(db, api_a):
     assert "unsafe-inline" in Client().get("/api/v1/docs/")["Content-Security-Policy"]
     assert "unsafe-inline" not in Client().get("/login/")["Content-Security-Policy"]
+
+
+def test_the_schema_documents_patch_and_the_over_limit_flag(db):
+    paths = _schema(db)["paths"]
+    for path in (
+        "/api/v1/domains/{domain}/",
+        "/api/v1/mailboxes/{address}/",
+        "/api/v1/aliases/{mail}/",
+    ):
+        assert "patch" in paths[path], path
+        assert "If-Match" in [p["name"] for p in paths[path]["patch"]["parameters"]]
+    for path, method in (
+        ("/api/v1/mailboxes/", "post"),
+        ("/api/v1/mailboxes/{address}/", "put"),
+        ("/api/v1/mailboxes/{address}/", "patch"),
+        ("/api/v1/aliases/", "post"),
+        ("/api/v1/aliases/{mail}/", "put"),
+        ("/api/v1/aliases/{mail}/", "patch"),
+    ):
+        names = [p["name"] for p in paths[path][method].get("parameters", [])]
+        assert "over_limit" in names, (path, method)
