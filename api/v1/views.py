@@ -1,18 +1,20 @@
-"""/api/v1/: domains, mailboxes and aliases, through the panel's scopes and services.
+"""/api/v1/: domains, mailboxes, aliases, a domain's limits and a mailbox's vacation,
+through the panel's scopes and services.
 
 Objects are fetched through the token owner's scoped querysets (accounts.access): another
 domain's object is a 404. Writes go through the same services as the panel and the `mail`
 command, in one transaction, audited as "<user> via API token <name>". `ETag` is the row's
 fingerprint (the one edit forms carry); a PUT or PATCH with a stale `If-Match` changes
-nothing, 412. A PUT replaces the whole object (a field not sent takes its default) and
-creates one that does not exist (provisioning scripts can repeat it); a PATCH changes only
-the fields sent, and never creates.
+nothing, 412. A PUT replaces the whole object (a field not sent takes its default) and,
+for domains, mailboxes and aliases, creates one that does not exist (provisioning scripts
+can repeat it); a PATCH changes only the fields sent, and never creates.
 
 A domain's limit is passed only knowingly: a superuser adds `?over_limit=true` to the
 write, as the panel's forms ask them to tick a box; nobody else can.
 """
 
 from contextlib import contextmanager
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,11 +34,14 @@ from api.v1 import schema  # noqa: F401  (the bearer scheme's description)
 from api.v1 import serializers as s
 from api.v1.pagination import paginate
 from domains import services as domain_services
-from domains.forms import DomainCreateForm, MailboxCreateForm, MailboxEditForm
+from domains.forms import DomainCreateForm, DomainLimitsForm, MailboxCreateForm, MailboxEditForm
+from limits import services as limits
 from limits.services import OVER_LIMIT
 from mailadmin import fingerprint
 from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.client import client_address
+from vacation import services as vacation
+from vacation.forms import FIELD_OF_CODE as VACATION_FIELDS
 
 LIST_PARAMS = [
     OpenApiParameter("cursor", str, description="the `next` link's cursor"),
@@ -78,6 +83,7 @@ ALIAS_FIELDS = {
     **refusal_fields(AliasFormBase, source="mail", destinations="destination"),
     OVER_LIMIT: None,
 }
+LIMITS_FIELDS = refusal_fields(DomainLimitsForm)
 
 
 @contextmanager
@@ -496,3 +502,85 @@ def _update_alias(request, source: str, data) -> Response:
                 source, data["enabled"], actor=actor, over_limit=_over_limit(request)
             )
     return _alias_response(alias_services.get_alias(source))
+
+
+# --- a domain's limits -----------------------------------------------------------------
+
+
+def _limits_response(name: str, row, lines=None) -> Response:
+    response = Response(s.limits_out(name, row, lines))
+    return _with_etag(response, limits.limits_fingerprint(row))
+
+
+class DomainLimits(APIView):
+    """A domain's limits and their use (the domain page's lines); superusers set them, as
+    on the panel's limits page and with `mail domain limits`. Lowering one below the use is
+    allowed: nothing is removed, and `over` names the limits the domain is now over."""
+
+    @extend_schema(responses=s.LimitsOut)
+    def get(self, request, domain):
+        name = access.get_domain_for_user(request.user, domain).domain
+        return _limits_response(name, limits.limits_of(name))
+
+    @extend_schema(request=s.LimitsPut, responses=s.LimitsOut, parameters=[IF_MATCH])
+    def put(self, request, domain):
+        return self._set(request, domain, partial=False)
+
+    @extend_schema(request=s.LimitsPut, responses=s.LimitsOut, parameters=[IF_MATCH])
+    def patch(self, request, domain):
+        return self._set(request, domain, partial=True)
+
+    @fields(LIMITS_FIELDS)
+    def _set(self, request, domain, *, partial: bool) -> Response:
+        name = access.get_domain_for_user(request.user, domain).domain
+        access.require_superuser(request.user)
+        data = _valid(s.LimitsPut, request, partial=partial)
+        row, lines = limits.set_limits(
+            name, actor=_actor(request), expected=_if_match(request), **data
+        )
+        return _limits_response(name, row, lines)
+
+
+# --- a mailbox's vacation --------------------------------------------------------------
+
+
+def _vacation_response(address: str) -> Response:
+    setting = vacation.vacation_of(address)
+    response = Response(s.vacation_out(address, setting))
+    return _with_etag(response, vacation.vacation_fingerprint(setting))
+
+
+class MailboxVacation(APIView):
+    """A mailbox's out-of-office reply, as its vacation page: PUT or PATCH switch it on
+    with the form's fields, DELETE switches it off (vacation.services)."""
+
+    @extend_schema(responses=s.VacationOut)
+    def get(self, request, address):
+        return _vacation_response(access.get_mailbox_for_user(request.user, address).address)
+
+    @extend_schema(request=s.VacationPut, responses=s.VacationOut, parameters=[IF_MATCH])
+    def put(self, request, address):
+        return self._set(request, address, partial=False)
+
+    @extend_schema(request=s.VacationPut, responses=s.VacationOut, parameters=[IF_MATCH])
+    def patch(self, request, address):
+        return self._set(request, address, partial=True)
+
+    @extend_schema(responses=s.VacationOut)
+    def delete(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        vacation.turn_off(mailbox.address, actor=_actor(request))
+        return _vacation_response(mailbox.address)
+
+    @fields(VACATION_FIELDS)
+    def _set(self, request, address, *, partial: bool) -> Response:
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        data = _valid(s.VacationPut, request, partial=partial)
+        with transaction.atomic():
+            current = vacation.vacation_of(mailbox.address, for_update=True)
+            kept = vacation.setting_of(current) if partial and current else None
+            setting = replace(kept or vacation.Setting("", ""), **data)
+            vacation.set_vacation(
+                mailbox.address, setting, actor=_actor(request), expected=_if_match(request)
+            )
+        return _vacation_response(mailbox.address)

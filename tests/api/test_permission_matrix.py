@@ -16,7 +16,11 @@ from aliases.models import Alias
 from api.models import ApiToken
 from audit.models import AuditEntry
 from domains.models import Domain, Mailbox
+from limits.models import DomainLimits
 from tests.api.conftest import ROLES, client_for_role
+from tests.conftest import ACTOR
+from vacation import services as vacation
+from vacation.models import Vacation
 
 NEW_PASSWORD = "Provisioned-Secret-77"
 U = 401  # no valid token (anonymous, a session, expired, revoked)
@@ -41,6 +45,7 @@ PUT_NEW = row(404, 403, 201, 201)  # PUT creating an example.org object
 PATCH_NONE = row(404, 403, 404, 404)  # PATCH of an example.org object that does not exist
 
 MAILBOX = "/api/v1/mailboxes/john@example.org/"
+LIMITS = "/api/v1/domains/example.org/limits/"
 # (route name, method, URL, body, expected per role)
 MATRIX = [
     ("api:schema", "get", "/api/v1/schema/", None, PUBLIC),
@@ -80,8 +85,19 @@ MATRIX = [
         W_SCOPED,
     ),
     ("api:mailbox_forward", "delete", MAILBOX + "forward/", None, W_SCOPED),
-    ("api:domain_limits", "get", "/api/v1/domains/example.org/limits/", None, SCOPED),
+    ("api:domain_limits", "get", LIMITS, None, SCOPED),
+    ("api:domain_limits", "put", LIMITS, {"mailboxes": 10, "max_quota": "2G"}, W_SUPER),
+    ("api:domain_limits", "patch", LIMITS, {"aliases": 0}, W_SUPER),
     ("api:mailbox_vacation", "get", MAILBOX + "vacation/", None, SCOPED),
+    (
+        "api:mailbox_vacation",
+        "put",
+        MAILBOX + "vacation/",
+        {"subject": "Away", "body": "Back on Monday.", "last_day": None},
+        W_SCOPED,
+    ),
+    ("api:mailbox_vacation", "patch", MAILBOX + "vacation/", {"interval_days": 3}, W_SCOPED),
+    ("api:mailbox_vacation", "delete", MAILBOX + "vacation/", None, W_SCOPED),
     ("api:mailbox_usage", "get", MAILBOX + "usage/", None, SCOPED),
     ("api:trace", "get", "/api/v1/trace/?address=john@example.org", None, SCOPED),
     ("api:findings", "get", "/api/v1/findings/", None, READ),
@@ -125,8 +141,16 @@ WRITES = ("post", "put", "patch", "delete")
 
 
 def snapshot() -> dict:
-    models = [Domain, Mailbox, Alias, AuditEntry]
+    models = [Domain, Mailbox, Alias, DomainLimits, Vacation, AuditEntry]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+
+
+@pytest.fixture
+def on_vacation(mail_data):
+    """john is away, so that switching his vacation off, or changing it, writes."""
+    vacation.set_vacation(
+        "john@example.org", vacation.Setting("Out", "Away this week."), actor=ACTOR
+    )
 
 
 def _cases():
@@ -136,7 +160,9 @@ def _cases():
 
 
 @pytest.mark.parametrize(("role", "entry", "expected"), list(_cases()))
-def test_every_route_and_method_gives_the_exact_status(tokens_by_role, role, entry, expected):
+def test_every_route_and_method_gives_the_exact_status(
+    tokens_by_role, on_vacation, role, entry, expected
+):
     _, method, url, body, _ = entry
     client = client_for_role(role, tokens_by_role)
     before = snapshot()

@@ -67,6 +67,8 @@ def test_the_schema_documents_patch_and_the_over_limit_flag(db):
         "/api/v1/domains/{domain}/",
         "/api/v1/mailboxes/{address}/",
         "/api/v1/aliases/{mail}/",
+        "/api/v1/domains/{domain}/limits/",
+        "/api/v1/mailboxes/{address}/vacation/",
     ):
         assert "patch" in paths[path], path
         assert "If-Match" in [p["name"] for p in paths[path]["patch"]["parameters"]]
