@@ -44,9 +44,6 @@ class StrictInt(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-)
 class StrictDate(serializers.DateField):
     """A day as a JSON string, YYYY-MM-DD."""
 
@@ -59,6 +56,9 @@ class StrictDate(serializers.DateField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
 class Destinations(serializers.Field):
     """A comma-separated string or a list of strings (aliases.services.parse_destinations)."""
 
