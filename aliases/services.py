@@ -195,11 +195,13 @@ def replace_alias(
     """Give an existing alias (a mailbox's own row included) new destinations.
 
     `expected`: the `alias_fingerprint` the editor loaded; when given and the row changed
-    since, nothing is written.
+    since, nothing is written. The same destinations again write and record nothing.
     """
     source, destination = _validated(source, destinations)
     alias = get_alias(source, for_update=True)
     fingerprint.check(alias_fingerprint(alias), expected, f"Alias {alias.mail}")
+    if destination == alias.destination:
+        return alias  # nothing changes: nothing is written or recorded (a repeated PUT)
     before = alias_snapshot(alias)
     alias.destination = destination
     alias.save(update_fields=["destination"])

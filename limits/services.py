@@ -25,7 +25,7 @@ from aliases.models import TO_ITSELF, Alias
 from audit.services import Actor, record
 from domains.models import Domain, Mailbox
 from limits.models import DomainLimits
-from mailadmin import quota
+from mailadmin import fingerprint, quota
 from mailadmin.addresses import normalize_domain
 
 OVER_LIMIT = "over_limit"
@@ -307,6 +307,11 @@ def snapshot(limits: DomainLimits | None) -> dict:
     return {f: getattr(limits, f) for f in FIELDS}
 
 
+def limits_fingerprint(limits: DomainLimits | None) -> str:
+    """A domain's limits as an editor (the API's ETag) loaded them (mailadmin.fingerprint)."""
+    return fingerprint.fingerprint(snapshot(limits))
+
+
 @dataclass(frozen=True)
 class Line:
     """One limit against its use: ('mailboxes', '12 / 50 mailboxes', over?)."""
@@ -352,11 +357,14 @@ def report(name: str, limits: DomainLimits | None, use: Use | None = None) -> li
 
 
 @transaction.atomic
-def set_limits(name: str, *, actor: Actor, **values) -> tuple[DomainLimits, list[Line]]:
+def set_limits(
+    name: str, *, actor: Actor, expected: str | None = None, **values
+) -> tuple[DomainLimits, list[Line]]:
     """Set some limits of a domain (keys of FIELDS; text as typed, '' = unlimited).
 
     Lowering a limit below the current use is allowed: nothing is removed, and the lines
-    returned say which limits the domain is now over."""
+    returned say which limits the domain is now over. `expected`: the `limits_fingerprint`
+    the editor loaded; when given and the limits changed since, nothing is written."""
     name = normalize_domain(name)
     domain = Domain.objects.filter(domain=name).first()
     if domain is None:
@@ -365,6 +373,7 @@ def set_limits(name: str, *, actor: Actor, **values) -> tuple[DomainLimits, list
     if unknown:
         raise ValueError(f"unknown limits {sorted(unknown)}")
     limits = DomainLimits.objects.select_for_update().filter(domain=domain).first()
+    fingerprint.check(limits_fingerprint(limits), expected, f"The limits setting of {name}")
     before = snapshot(limits)
     limits = limits or DomainLimits(domain=domain)
     for key, value in values.items():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from aliases import services as alias_services
 from audit.services import Actor, record
 from domains.models import Mailbox
+from mailadmin import fingerprint
 from mailadmin.addresses import domain_of, normalize_address
 from vacation.models import Vacation
 from vacation.rules import check_days
@@ -36,8 +37,9 @@ def routed(vacation: Vacation, on: date) -> bool:
     return vacation.enabled and (vacation.last_day is None or on <= vacation.last_day)
 
 
-def vacation_of(address: str) -> Vacation | None:
-    return Vacation.objects.filter(mailbox=normalize_address(address)).first()
+def vacation_of(address: str, *, for_update: bool = False) -> Vacation | None:
+    queryset = Vacation.objects.select_for_update() if for_update else Vacation.objects
+    return queryset.filter(mailbox=normalize_address(address)).first()
 
 
 def snapshot(vacation: Vacation) -> dict:
@@ -51,6 +53,13 @@ def snapshot(vacation: Vacation) -> dict:
     }
 
 
+def vacation_fingerprint(vacation: Vacation | None) -> str:
+    """The setting as an editor (the API's ETag) loaded it (mailadmin.fingerprint)."""
+    if vacation is None:
+        return fingerprint.fingerprint({"enabled": False})
+    return fingerprint.fingerprint({**snapshot(vacation), "body": vacation.body})
+
+
 @dataclass(frozen=True)
 class Setting:
     subject: str
@@ -58,6 +67,16 @@ class Setting:
     first_day: date | None = None
     last_day: date | None = None
     interval_days: int = 7
+
+
+def setting_of(vacation: Vacation) -> Setting:
+    return Setting(
+        vacation.subject,
+        vacation.body,
+        vacation.first_day,
+        vacation.last_day,
+        vacation.interval_days,
+    )
 
 
 def validate(setting: Setting, on: date) -> Setting:
@@ -101,14 +120,26 @@ def require_mailbox(address: str) -> str:
 
 @transaction.atomic
 def set_vacation(
-    address: str, setting: Setting, *, actor: Actor, on: date | None = None
+    address: str,
+    setting: Setting,
+    *,
+    actor: Actor,
+    on: date | None = None,
+    expected: str | None = None,
 ) -> Vacation:
-    """Switch the mailbox's vacation on with `setting` (replacing an earlier one)."""
+    """Switch the mailbox's vacation on with `setting` (replacing an earlier one).
+
+    `expected`: the `vacation_fingerprint` the editor loaded; when given and the setting
+    changed since, nothing is written. The same setting again writes and records nothing."""
     on = on or today()
     address = require_mailbox(address)
     setting = validate(setting, on)
     vacation = Vacation.objects.select_for_update().filter(mailbox=address).first()
+    fingerprint.check(vacation_fingerprint(vacation), expected, f"The vacation of {address}")
     before = snapshot(vacation) if vacation else None
+    if vacation is not None and vacation.enabled and setting_of(vacation) == setting:
+        alias_services.set_mailbox_autoreply(address, routed(vacation, on), actor=actor)
+        return vacation  # a repeated PUT: nothing is written or recorded
     vacation = vacation or Vacation(mailbox=address)
     vacation.enabled = True
     vacation.subject = setting.subject

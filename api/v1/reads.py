@@ -1,6 +1,7 @@
-"""Read endpoints: the address tracer, findings, history, limits and usage, vacation.
+"""Read endpoints: the address tracer, findings, history, a mailbox's usage.
 
-Each answers from the same code as its panel page, within the token owner's domains.
+Each answers from the same code as its panel page, within the token owner's domains. (A
+domain's limits and a mailbox's vacation are read and written in api.v1.views.)
 """
 
 from dataclasses import asdict
@@ -14,13 +15,11 @@ from api.v1.pagination import paginate
 from audit.live import current_report
 from audit.models import AuditEntry, FindingsReport, StoredFinding
 from audit.scale import is_large
-from limits import services as limits
 from mailadmin import quota
 from mailadmin.addresses import domain_of, normalize_address
 from mailstack.tracer import redacted
 from mailstack.tracer import trace as run_trace
 from usage.models import MailboxUsage as UsageRow
-from vacation import services as vacation
 
 ADDRESS = OpenApiParameter("address", str, required=True)
 
@@ -132,24 +131,6 @@ class Findings(APIView):
         return paginate(request, rows, "position", _finding)
 
 
-class DomainLimits(APIView):
-    """A domain's limits and their use (the domain page's lines)."""
-
-    @extend_schema(responses=dict)
-    def get(self, request, domain):
-        name = access.get_domain_for_user(request.user, domain).domain
-        row = limits.limits_of(name)
-        use = limits.use_of(name)
-        return Response(
-            {
-                "domain": name,
-                "limits": limits.snapshot(row),
-                "use": {"mailboxes": use.mailboxes, "aliases": use.aliases},
-                "lines": [asdict(line) for line in limits.report(name, row, use)],
-            }
-        )
-
-
 class MailboxUsage(APIView):
     """How full a mailbox is, as `mail usage collect` last measured it (None: not yet)."""
 
@@ -168,15 +149,3 @@ class MailboxUsage(APIView):
             }
         shown = quota.as_input(mailbox.quota)
         return Response({"address": mailbox.address, "quota": shown, "usage": measured})
-
-
-class MailboxVacation(APIView):
-    @extend_schema(responses=dict)
-    def get(self, request, address):
-        mailbox = access.get_mailbox_for_user(request.user, address)
-        setting = vacation.vacation_of(mailbox.address)
-        if setting is None:
-            return Response({"address": mailbox.address, "enabled": False})
-        return Response(
-            {"address": mailbox.address, **vacation.snapshot(setting), "body": setting.body}
-        )

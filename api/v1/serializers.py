@@ -1,13 +1,22 @@
 """The API's input and output: types only. The rules are the services' (domains.services,
-aliases.services); a serializer here checks that a field is there with the right JSON type
-and refuses fields it does not know."""
+aliases.services, limits.services, vacation.services); a serializer here checks that a field
+is there with the right JSON type and refuses fields it does not know. A PATCH validates
+the PUT's serializer with `partial=True`: only the fields sent, no defaults."""
+
+from dataclasses import asdict
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aliases.models import Alias
+from domains.forms import quota_for_form
 from domains.models import Domain, Mailbox
+from limits import services as limits
+from limits.models import DomainLimits
 from mailadmin import quota
+from vacation import services as vacation
+from vacation.models import Vacation
+from vacation.rules import DEFAULT_INTERVAL_DAYS
 
 
 class StrictChar(serializers.CharField):
@@ -32,6 +41,18 @@ class StrictInt(serializers.IntegerField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDate(serializers.DateField):
+    """A day as a JSON string, YYYY-MM-DD."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["iso-8601"], **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", format="YYYY-MM-DD")
         return super().to_internal_value(data)
 
 
@@ -106,6 +127,42 @@ class ForwardPut(Strict):
     keep_copy = StrictBool(required=False, default=True)
 
 
+def _count_limit():
+    return StrictInt(required=False, default=None, allow_null=True, help_text="null: unlimited")
+
+
+def _size_limit(help_text: str):
+    return StrictChar(
+        required=False,
+        default=None,
+        allow_null=True,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=help_text,
+    )
+
+
+class LimitsPut(Strict):
+    """A domain's limits as the limits form takes them; a PUT leaves out none (a limit not
+    sent is unlimited), a PATCH changes only those sent."""
+
+    mailboxes = _count_limit()
+    aliases = _count_limit()
+    max_quota = _size_limit("a size such as 2G; null or '': unlimited")
+    total_quota = _size_limit("a size such as 100G; null or '': unlimited")
+    default_quota = _size_limit("a quota such as 500 MB; null or '': none")
+
+
+class VacationPut(Strict):
+    """The vacation form's fields; a PUT or PATCH switches the vacation on."""
+
+    subject = StrictChar(trim_whitespace=False, allow_blank=True)
+    body = StrictChar(trim_whitespace=False, allow_blank=True)
+    first_day = StrictDate(required=False, default=None, allow_null=True)
+    last_day = StrictDate(required=False, default=None, allow_null=True)
+    interval_days = StrictInt(required=False, default=DEFAULT_INTERVAL_DAYS)
+
+
 # --- output: plain dicts, one function per object --------------------------------------
 
 
@@ -129,6 +186,27 @@ class AliasOut(serializers.Serializer):
     kind = serializers.CharField()
 
 
+class LimitsOut(serializers.Serializer):
+    domain = serializers.CharField()
+    limits = LimitsPut(help_text="sizes in human units, as the limits form shows them")
+    use = serializers.DictField(child=serializers.IntegerField())
+    lines = serializers.ListField(child=serializers.DictField())
+    over = serializers.ListField(
+        child=serializers.CharField(), help_text="the limits the domain is over now"
+    )
+
+
+class VacationOut(serializers.Serializer):
+    address = serializers.CharField()
+    enabled = serializers.BooleanField()
+    subject = serializers.CharField(required=False)
+    body = serializers.CharField(required=False)
+    first_day = serializers.DateField(required=False, allow_null=True)
+    last_day = serializers.DateField(required=False, allow_null=True)
+    interval_days = serializers.IntegerField(required=False)
+    body_chars = serializers.IntegerField(required=False)
+
+
 def domain_out(domain: Domain) -> dict:
     return {"domain": domain.domain, "transport": domain.transport, "enabled": domain.enabled}
 
@@ -149,3 +227,37 @@ def alias_out(alias: Alias) -> dict:
         "enabled": bool(alias.enabled),
         "kind": str(alias.kind.value),
     }
+
+
+def limits_values(row: DomainLimits | None) -> dict:
+    """The limits as the limits form shows them (and reads them back): counts, exact sizes
+    ('1536M'), the default quota in the words quota.parse reads; null: unlimited."""
+    if row is None:
+        return dict.fromkeys(limits.FIELDS)
+    return {
+        "mailboxes": row.mailboxes,
+        "aliases": row.aliases,
+        "max_quota": limits.size_cell(row.max_quota) or None,
+        "total_quota": limits.size_cell(row.total_quota) or None,
+        "default_quota": quota_for_form(row.default_quota) or None,
+    }
+
+
+def limits_out(name: str, row: DomainLimits | None, lines: list | None = None) -> dict:
+    """The limits, their use, and the domain page's lines (`set_limits` returns them)."""
+    use = limits.use_of(name)
+    if lines is None:
+        lines = limits.report(name, row, use)
+    return {
+        "domain": name,
+        "limits": limits_values(row),
+        "use": {"mailboxes": use.mailboxes, "aliases": use.aliases},
+        "lines": [asdict(line) for line in lines],
+        "over": [line.key for line in lines if line.over],
+    }
+
+
+def vacation_out(address: str, setting: Vacation | None) -> dict:
+    if setting is None:
+        return {"address": address, "enabled": False}
+    return {"address": address, **vacation.snapshot(setting), "body": setting.body}

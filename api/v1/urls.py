@@ -26,10 +26,10 @@ urlpatterns = [
         views.MailboxForward.as_view(),
         name="mailbox_forward",
     ),
-    path("domains/<str:domain>/limits/", reads.DomainLimits.as_view(), name="domain_limits"),
+    path("domains/<str:domain>/limits/", views.DomainLimits.as_view(), name="domain_limits"),
     path(
         "mailboxes/<str:address>/vacation/",
-        reads.MailboxVacation.as_view(),
+        views.MailboxVacation.as_view(),
         name="mailbox_vacation",
     ),
     path("mailboxes/<str:address>/usage/", reads.MailboxUsage.as_view(), name="mailbox_usage"),

@@ -1,18 +1,27 @@
-"""/api/v1/: domains, mailboxes and aliases, through the panel's scopes and services.
+"""/api/v1/: domains, mailboxes, aliases, a domain's limits and a mailbox's vacation,
+through the panel's scopes and services.
 
 Objects are fetched through the token owner's scoped querysets (accounts.access): another
 domain's object is a 404. Writes go through the same services as the panel and the `mail`
 command, in one transaction, audited as "<user> via API token <name>". `ETag` is the row's
-fingerprint (the one edit forms carry); a PUT with a stale `If-Match` changes nothing, 412.
-A PUT of an object that does not exist creates it (provisioning scripts can repeat it).
+fingerprint (the one edit forms carry); a PUT or PATCH with a stale `If-Match` changes
+nothing, 412. A PUT replaces the whole object (a field not sent takes its default) and,
+for domains, mailboxes and aliases, creates one that does not exist (provisioning scripts
+can repeat it); a PATCH changes only the fields sent, and never creates.
+
+A domain's limit is passed only knowingly: a superuser adds `?over_limit=true` to the
+write, as the panel's forms ask them to tick a box; nobody else can.
 """
 
 from contextlib import contextmanager
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,10 +34,14 @@ from api.v1 import schema  # noqa: F401  (the bearer scheme's description)
 from api.v1 import serializers as s
 from api.v1.pagination import paginate
 from domains import services as domain_services
-from domains.forms import DomainCreateForm, MailboxCreateForm, MailboxEditForm
+from domains.forms import DomainCreateForm, DomainLimitsForm, MailboxCreateForm, MailboxEditForm
+from limits import services as limits
 from limits.services import OVER_LIMIT
+from mailadmin import fingerprint
 from mailadmin.addresses import domain_of, normalize_address
 from mailadmin.client import client_address
+from vacation import services as vacation
+from vacation.forms import FIELD_OF_CODE as VACATION_FIELDS
 
 LIST_PARAMS = [
     OpenApiParameter("cursor", str, description="the `next` link's cursor"),
@@ -39,6 +52,14 @@ LIST_PARAMS = [
 DOMAIN_PARAM = OpenApiParameter("domain", str, description="one of your domains")
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, description="the ETag you read; stale: 412"
+)
+OVER_LIMIT_PARAM = OpenApiParameter(
+    "over_limit",
+    bool,
+    description=(
+        "true: a superuser passes the domain's limits knowingly (audited as such); without "
+        "it a write past a limit is refused (400). Not honoured for anyone else."
+    ),
 )
 
 
@@ -62,6 +83,7 @@ ALIAS_FIELDS = {
     **refusal_fields(AliasFormBase, source="mail", destinations="destination"),
     OVER_LIMIT: None,
 }
+LIMITS_FIELDS = refusal_fields(DomainLimitsForm)
 
 
 @contextmanager
@@ -96,21 +118,54 @@ def _with_etag(response: Response, tag: str) -> Response:
     return response
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
+def _precondition(request, current: str, what: str) -> None:
+    """A stale `If-Match` refuses the write (mailadmin.fingerprint, the edit forms' rule),
+    checked against the row locked for the write's transaction."""
+    fingerprint.check(current, _if_match(request), what)
+
+
+def _valid(serializer_class, request, *, partial: bool = False):
+    serializer = serializer_class(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
-def _enabled_filter(request, queryset):
-    raw = request.query_params.get("enabled", "")
+def _flag(request, name: str) -> bool | None:
+    raw = request.query_params.get(name, "")
     if raw in ("true", "1"):
-        return queryset.filter(enabled=True)
+        return True
     if raw in ("false", "0"):
-        return queryset.filter(enabled=False)
+        return False
     if raw:
-        raise ValidationError("enabled is true or false.")
-    return queryset
+        message = _("%(name)s is true or false.") % {"name": name}
+        raise serializers.ValidationError({name: [message]})  # a parameter, not a field
+    return None
+
+
+def _enabled_filter(request, queryset):
+    enabled = _flag(request, "enabled")
+    return queryset if enabled is None else queryset.filter(enabled=enabled)
+
+
+def _over_limit(request) -> bool:
+    """`?over_limit=true` from a superuser: the forms' confirmation box (ServiceForm)."""
+    return bool(_flag(request, "over_limit")) and access.is_superuser(request.user)
+
+
+@contextmanager
+def _limits_told(request):
+    """A superuser refused by a domain's limit hears how to pass it knowingly, as the form
+    offers them its box."""
+    try:
+        yield
+    except ValidationError as error:
+        refused = not hasattr(error, "error_dict") and any(
+            e.code == OVER_LIMIT for e in error.error_list
+        )
+        if not (refused and access.is_superuser(request.user)):
+            raise
+        hint = _("As a superuser you may pass it: repeat the request with ?over_limit=true.")
+        raise ValidationError([*error.error_list, ValidationError(hint, code=OVER_LIMIT)]) from None
 
 
 def _prefix(request) -> str:
@@ -178,22 +233,19 @@ class DomainDetail(APIView):
             current = None
         access.require_superuser(request.user)
         data = _valid(s.DomainPut, request)
-        actor = _actor(request)
-        with transaction.atomic():
-            if current is None:
-                created = domain_services.create_domain(
-                    domain, actor=actor, transport=data["transport"], enabled=data["enabled"]
-                )
-                return _domain_response(created, 201)
-            domain_services.update_domain(
-                current.domain,
-                actor=actor,
-                transport=data["transport"],
-                expected=_if_match(request),
+        if current is None:
+            created = domain_services.create_domain(
+                domain, actor=_actor(request), transport=data["transport"], enabled=data["enabled"]
             )
-            if data["enabled"] != current.enabled:
-                domain_services.set_domain_enabled(current.domain, data["enabled"], actor=actor)
-            return _domain_response(domain_services.get_domain(current.domain))
+            return _domain_response(created, 201)
+        return _update_domain(request, current.domain, data)
+
+    @extend_schema(request=s.DomainPut, responses=s.DomainOut, parameters=[IF_MATCH])
+    @fields(DOMAIN_FIELDS)
+    def patch(self, request, domain):
+        current = access.get_domain_for_user(request.user, domain)
+        access.require_superuser(request.user)
+        return _update_domain(request, current.domain, _valid(s.DomainPut, request, partial=True))
 
     @extend_schema(responses={204: None})
     def delete(self, request, domain):
@@ -201,6 +253,19 @@ class DomainDetail(APIView):
         access.require_superuser(request.user)
         domain_services.remove_domain(current.domain, actor=_actor(request))
         return Response(status=204)
+
+
+@transaction.atomic
+def _update_domain(request, name: str, data) -> Response:
+    """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
+    actor = _actor(request)
+    current = domain_services.get_domain(name, for_update=True)
+    _precondition(request, domain_services.domain_fingerprint(current), f"Domain {name}")
+    if "transport" in data:
+        domain_services.update_domain(name, actor=actor, transport=data["transport"])
+    if "enabled" in data and data["enabled"] != current.enabled:
+        domain_services.set_domain_enabled(name, data["enabled"], actor=actor)
+    return _domain_response(domain_services.get_domain(name))
 
 
 # --- mailboxes -------------------------------------------------------------------------
@@ -221,7 +286,9 @@ class MailboxList(APIView):
             queryset = queryset.filter(address__istartswith=prefix)
         return paginate(request, queryset, "address", s.mailbox_out)
 
-    @extend_schema(request=s.MailboxIn, responses={201: s.MailboxOut})
+    @extend_schema(
+        request=s.MailboxIn, responses={201: s.MailboxOut}, parameters=[OVER_LIMIT_PARAM]
+    )
     def post(self, request):
         data = _valid(s.MailboxIn, request)
         return _create_mailbox(request, data["address"], data)
@@ -233,14 +300,16 @@ def _create_mailbox(request, address: str, data) -> Response:
     _require_own_domain(request.user, domain_of(address))
     if not data.get("password"):
         raise ValidationError({"password": ["A new mailbox needs a password."]})
-    mailbox = domain_services.create_mailbox(
-        address,
-        data["password"],
-        actor=_actor(request),
-        name=data["name"],
-        quota_text=data["quota"],
-        enabled=data["enabled"],
-    )
+    with _limits_told(request):
+        mailbox = domain_services.create_mailbox(
+            address,
+            data["password"],
+            actor=_actor(request),
+            name=data["name"],
+            quota_text=data["quota"],
+            enabled=data["enabled"],
+            over_limit=_over_limit(request),
+        )
     return _mailbox_response(mailbox, 201)
 
 
@@ -252,12 +321,11 @@ class MailboxDetail(APIView):
     @extend_schema(
         request=s.MailboxPut,
         responses={200: s.MailboxOut, 201: s.MailboxOut},
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, OVER_LIMIT_PARAM],
     )
     @fields(MAILBOX_FIELDS, "password")
     def put(self, request, address):
         data = _valid(s.MailboxPut, request)
-        actor = _actor(request)
         with transaction.atomic():
             current = (
                 access.mailboxes_for(request.user)
@@ -267,24 +335,46 @@ class MailboxDetail(APIView):
             if current is None:
                 _require_scope_to_create(request.user, domain_of(normalize_address(address)))
                 return _create_mailbox(request, address, data)
-            domain_services.update_mailbox(
-                current.address,
-                actor=actor,
-                name=data["name"],
-                quota_text=data["quota"],
-                expected=_if_match(request),
-            )
-            if data.get("password"):
-                domain_services.set_mailbox_password(current.address, data["password"], actor=actor)
-            if data["enabled"] != bool(current.enabled):
-                domain_services.set_mailbox_enabled(current.address, data["enabled"], actor=actor)
-            return _mailbox_response(domain_services.get_mailbox(current.address))
+            return _update_mailbox(request, current.address, data)
+
+    @extend_schema(
+        request=s.MailboxPut, responses=s.MailboxOut, parameters=[IF_MATCH, OVER_LIMIT_PARAM]
+    )
+    @fields(MAILBOX_FIELDS, "password")
+    def patch(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        data = _valid(s.MailboxPut, request, partial=True)
+        return _update_mailbox(request, mailbox.address, data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, address):
         mailbox = access.get_mailbox_for_user(request.user, address)
         domain_services.remove_mailbox(mailbox.address, actor=_actor(request))
         return Response(status=204)
+
+
+@transaction.atomic
+def _update_mailbox(request, address: str, data) -> Response:
+    """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
+    actor = _actor(request)
+    over_limit = _over_limit(request)
+    current = domain_services.get_mailbox(address, for_update=True)
+    _precondition(request, domain_services.mailbox_fingerprint(current), f"Mailbox {address}")
+    with _limits_told(request):
+        domain_services.update_mailbox(
+            address,
+            actor=actor,
+            name=data.get("name"),
+            quota_text=data.get("quota"),
+            over_limit=over_limit,
+        )
+        if data.get("password"):
+            domain_services.set_mailbox_password(address, data["password"], actor=actor)
+        if "enabled" in data and data["enabled"] != bool(current.enabled):
+            domain_services.set_mailbox_enabled(
+                address, data["enabled"], actor=actor, over_limit=over_limit
+            )
+    return _mailbox_response(domain_services.get_mailbox(address))
 
 
 class MailboxForward(APIView):
@@ -341,7 +431,7 @@ class AliasList(APIView):
             queryset = queryset.filter(mail__istartswith=prefix)
         return paginate(request, queryset, "mail", s.alias_out)
 
-    @extend_schema(request=s.AliasIn, responses={201: s.AliasOut})
+    @extend_schema(request=s.AliasIn, responses={201: s.AliasOut}, parameters=[OVER_LIMIT_PARAM])
     def post(self, request):
         data = _valid(s.AliasIn, request)
         return _create_alias(request, data["mail"], data)
@@ -351,9 +441,14 @@ class AliasList(APIView):
 def _create_alias(request, mail: str, data) -> Response:
     source = alias_services.normalize_source(mail)
     _require_own_domain(request.user, domain_of(source))
-    alias = alias_services.create_alias(
-        source, data["destination"], actor=_actor(request), enabled=data["enabled"]
-    )
+    with _limits_told(request):
+        alias = alias_services.create_alias(
+            source,
+            data["destination"],
+            actor=_actor(request),
+            enabled=data["enabled"],
+            over_limit=_over_limit(request),
+        )
     return _alias_response(alias, 201)
 
 
@@ -363,27 +458,129 @@ class AliasDetail(APIView):
         return _alias_response(access.get_alias_for_user(request.user, mail))
 
     @extend_schema(
-        request=s.AliasPut, responses={200: s.AliasOut, 201: s.AliasOut}, parameters=[IF_MATCH]
+        request=s.AliasPut,
+        responses={200: s.AliasOut, 201: s.AliasOut},
+        parameters=[IF_MATCH, OVER_LIMIT_PARAM],
     )
     @fields(ALIAS_FIELDS, "destination")
     def put(self, request, mail):
         data = _valid(s.AliasPut, request)
-        actor = _actor(request)
         with transaction.atomic():
             source = alias_services.normalize_source(mail)
             current = access.aliases_for(request.user).filter(mail=source).first()
             if current is None:
                 _require_scope_to_create(request.user, domain_of(source))
                 return _create_alias(request, source, data)
-            alias_services.replace_alias(
-                source, data["destination"], actor=actor, expected=_if_match(request)
-            )
-            if data["enabled"] != bool(current.enabled):
-                alias_services.set_alias_enabled(source, data["enabled"], actor=actor)
-            return _alias_response(alias_services.get_alias(source))
+            return _update_alias(request, source, data)
+
+    @extend_schema(
+        request=s.AliasPut, responses=s.AliasOut, parameters=[IF_MATCH, OVER_LIMIT_PARAM]
+    )
+    @fields(ALIAS_FIELDS, "destination")
+    def patch(self, request, mail):
+        alias = access.get_alias_for_user(request.user, mail)
+        return _update_alias(request, alias.mail, _valid(s.AliasPut, request, partial=True))
 
     @extend_schema(responses={204: None})
     def delete(self, request, mail):
         alias = access.get_alias_for_user(request.user, mail)
         alias_services.remove_alias(alias.mail, actor=_actor(request))
         return Response(status=204)
+
+
+@transaction.atomic
+def _update_alias(request, source: str, data) -> Response:
+    """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
+    actor = _actor(request)
+    current = alias_services.get_alias(source, for_update=True)
+    _precondition(request, alias_services.alias_fingerprint(current), f"Alias {source}")
+    if "destination" in data:
+        alias_services.replace_alias(source, data["destination"], actor=actor)
+    if "enabled" in data and data["enabled"] != bool(current.enabled):
+        with _limits_told(request):
+            alias_services.set_alias_enabled(
+                source, data["enabled"], actor=actor, over_limit=_over_limit(request)
+            )
+    return _alias_response(alias_services.get_alias(source))
+
+
+# --- a domain's limits -----------------------------------------------------------------
+
+
+def _limits_response(name: str, row, lines=None) -> Response:
+    response = Response(s.limits_out(name, row, lines))
+    return _with_etag(response, limits.limits_fingerprint(row))
+
+
+class DomainLimits(APIView):
+    """A domain's limits and their use (the domain page's lines); superusers set them, as
+    on the panel's limits page and with `mail domain limits`. Lowering one below the use is
+    allowed: nothing is removed, and `over` names the limits the domain is now over."""
+
+    @extend_schema(responses=s.LimitsOut)
+    def get(self, request, domain):
+        name = access.get_domain_for_user(request.user, domain).domain
+        return _limits_response(name, limits.limits_of(name))
+
+    @extend_schema(request=s.LimitsPut, responses=s.LimitsOut, parameters=[IF_MATCH])
+    def put(self, request, domain):
+        return self._set(request, domain, partial=False)
+
+    @extend_schema(request=s.LimitsPut, responses=s.LimitsOut, parameters=[IF_MATCH])
+    def patch(self, request, domain):
+        return self._set(request, domain, partial=True)
+
+    @fields(LIMITS_FIELDS)
+    def _set(self, request, domain, *, partial: bool) -> Response:
+        name = access.get_domain_for_user(request.user, domain).domain
+        access.require_superuser(request.user)
+        data = _valid(s.LimitsPut, request, partial=partial)
+        row, lines = limits.set_limits(
+            name, actor=_actor(request), expected=_if_match(request), **data
+        )
+        return _limits_response(name, row, lines)
+
+
+# --- a mailbox's vacation --------------------------------------------------------------
+
+
+def _vacation_response(address: str) -> Response:
+    setting = vacation.vacation_of(address)
+    response = Response(s.vacation_out(address, setting))
+    return _with_etag(response, vacation.vacation_fingerprint(setting))
+
+
+class MailboxVacation(APIView):
+    """A mailbox's out-of-office reply, as its vacation page: PUT or PATCH switch it on
+    with the form's fields, DELETE switches it off (vacation.services)."""
+
+    @extend_schema(responses=s.VacationOut)
+    def get(self, request, address):
+        return _vacation_response(access.get_mailbox_for_user(request.user, address).address)
+
+    @extend_schema(request=s.VacationPut, responses=s.VacationOut, parameters=[IF_MATCH])
+    def put(self, request, address):
+        return self._set(request, address, partial=False)
+
+    @extend_schema(request=s.VacationPut, responses=s.VacationOut, parameters=[IF_MATCH])
+    def patch(self, request, address):
+        return self._set(request, address, partial=True)
+
+    @extend_schema(responses=s.VacationOut)
+    def delete(self, request, address):
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        vacation.turn_off(mailbox.address, actor=_actor(request))
+        return _vacation_response(mailbox.address)
+
+    @fields(VACATION_FIELDS)
+    def _set(self, request, address, *, partial: bool) -> Response:
+        mailbox = access.get_mailbox_for_user(request.user, address)
+        data = _valid(s.VacationPut, request, partial=partial)
+        with transaction.atomic():
+            current = vacation.vacation_of(mailbox.address, for_update=True)
+            kept = vacation.setting_of(current) if partial and current else None
+            setting = replace(kept or vacation.Setting("", ""), **data)
+            vacation.set_vacation(
+                mailbox.address, setting, actor=_actor(request), expected=_if_match(request)
+            )
+        return _vacation_response(mailbox.address)

@@ -16,7 +16,11 @@ from aliases.models import Alias
 from api.models import ApiToken
 from audit.models import AuditEntry
 from domains.models import Domain, Mailbox
+from limits.models import DomainLimits
 from tests.api.conftest import ROLES, client_for_role
+from tests.conftest import ACTOR
+from vacation import services as vacation
+from vacation.models import Vacation
 
 NEW_PASSWORD = "Provisioned-Secret-77"
 U = 401  # no valid token (anonymous, a session, expired, revoked)
@@ -38,8 +42,10 @@ D_SUPER = row(404, 403, 403, 204)
 C_SUPER = row(403, 403, 403, 201)  # create: superusers only
 C_OWN = row(400, 403, 201, 201)  # create in example.org: B's domain is not it
 PUT_NEW = row(404, 403, 201, 201)  # PUT creating an example.org object
+PATCH_NONE = row(404, 403, 404, 404)  # PATCH of an example.org object that does not exist
 
 MAILBOX = "/api/v1/mailboxes/john@example.org/"
+LIMITS = "/api/v1/domains/example.org/limits/"
 # (route name, method, URL, body, expected per role)
 MATRIX = [
     ("api:schema", "get", "/api/v1/schema/", None, PUBLIC),
@@ -49,6 +55,7 @@ MATRIX = [
     ("api:domains", "post", "/api/v1/domains/", {"domain": "new.org"}, C_SUPER),
     ("api:domain", "get", "/api/v1/domains/example.org/", None, SCOPED),
     ("api:domain", "put", "/api/v1/domains/example.org/", {"transport": "smtp:"}, W_SUPER),
+    ("api:domain", "patch", "/api/v1/domains/example.org/", {"enabled": False}, W_SUPER),
     ("api:domain", "delete", "/api/v1/domains/example.org/", None, D_SUPER),
     ("api:mailboxes", "get", "/api/v1/mailboxes/", None, READ),
     (
@@ -67,6 +74,8 @@ MATRIX = [
         {"password": NEW_PASSWORD},
         PUT_NEW,
     ),
+    ("api:mailbox", "patch", MAILBOX, {"quota": "2G"}, W_SCOPED),
+    ("api:mailbox", "patch", "/api/v1/mailboxes/new@example.org/", {"name": "N"}, PATCH_NONE),
     ("api:mailbox", "delete", MAILBOX, None, D_SCOPED),
     (
         "api:mailbox_forward",
@@ -76,8 +85,19 @@ MATRIX = [
         W_SCOPED,
     ),
     ("api:mailbox_forward", "delete", MAILBOX + "forward/", None, W_SCOPED),
-    ("api:domain_limits", "get", "/api/v1/domains/example.org/limits/", None, SCOPED),
+    ("api:domain_limits", "get", LIMITS, None, SCOPED),
+    ("api:domain_limits", "put", LIMITS, {"mailboxes": 10, "max_quota": "2G"}, W_SUPER),
+    ("api:domain_limits", "patch", LIMITS, {"aliases": 0}, W_SUPER),
     ("api:mailbox_vacation", "get", MAILBOX + "vacation/", None, SCOPED),
+    (
+        "api:mailbox_vacation",
+        "put",
+        MAILBOX + "vacation/",
+        {"subject": "Away", "body": "Back on Monday.", "last_day": None},
+        W_SCOPED,
+    ),
+    ("api:mailbox_vacation", "patch", MAILBOX + "vacation/", {"interval_days": 3}, W_SCOPED),
+    ("api:mailbox_vacation", "delete", MAILBOX + "vacation/", None, W_SCOPED),
     ("api:mailbox_usage", "get", MAILBOX + "usage/", None, SCOPED),
     ("api:trace", "get", "/api/v1/trace/?address=john@example.org", None, SCOPED),
     ("api:findings", "get", "/api/v1/findings/", None, READ),
@@ -106,6 +126,14 @@ MATRIX = [
         {"destination": ["john@example.org"]},
         PUT_NEW,
     ),
+    (
+        "api:alias",
+        "patch",
+        "/api/v1/aliases/sales@example.org/",
+        {"destination": ["x@gmail.com"]},
+        W_SCOPED,
+    ),
+    ("api:alias", "patch", "/api/v1/aliases/team@example.org/", {"enabled": False}, PATCH_NONE),
     ("api:alias", "delete", "/api/v1/aliases/sales@example.org/", None, D_SCOPED),
 ]
 
@@ -113,8 +141,16 @@ WRITES = ("post", "put", "patch", "delete")
 
 
 def snapshot() -> dict:
-    models = [Domain, Mailbox, Alias, AuditEntry]
+    models = [Domain, Mailbox, Alias, DomainLimits, Vacation, AuditEntry]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+
+
+@pytest.fixture
+def on_vacation(mail_data):
+    """john is away, so that switching his vacation off, or changing it, writes."""
+    vacation.set_vacation(
+        "john@example.org", vacation.Setting("Out", "Away this week."), actor=ACTOR
+    )
 
 
 def _cases():
@@ -124,7 +160,9 @@ def _cases():
 
 
 @pytest.mark.parametrize(("role", "entry", "expected"), list(_cases()))
-def test_every_route_and_method_gives_the_exact_status(tokens_by_role, role, entry, expected):
+def test_every_route_and_method_gives_the_exact_status(
+    tokens_by_role, on_vacation, role, entry, expected
+):
     _, method, url, body, _ = entry
     client = client_for_role(role, tokens_by_role)
     before = snapshot()
@@ -165,11 +203,14 @@ def test_the_matrix_covers_every_api_route_and_method():
     assert {(entry[0], entry[1]) for entry in MATRIX} == expected
 
 
-@pytest.mark.parametrize("method", ["PATCH", "POST"])
-def test_a_method_a_route_lacks_is_405_and_writes_nothing(tokens_by_role, method):
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("POST", MAILBOX), ("PATCH", MAILBOX + "forward/"), ("PATCH", "/api/v1/mailboxes/")],
+)
+def test_a_method_a_route_lacks_is_405_and_writes_nothing(tokens_by_role, method, url):
     client = client_for_role("superuser", tokens_by_role)
     before = snapshot()
-    response = client.send(method, MAILBOX, {"name": "x"})
+    response = client.send(method, url, {"name": "x"})
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
     assert snapshot() == before

@@ -59,3 +59,42 @@ def test_the_docs_load_their_files_from_this_server_only(db):
 def test_only_the_docs_pages_allow_inline_styles(db, api_a):
     assert "unsafe-inline" in Client().get("/api/v1/docs/")["Content-Security-Policy"]
     assert "unsafe-inline" not in Client().get("/login/")["Content-Security-Policy"]
+
+
+def test_the_schema_documents_patch_and_the_over_limit_flag(db):
+    paths = _schema(db)["paths"]
+    for path in (
+        "/api/v1/domains/{domain}/",
+        "/api/v1/mailboxes/{address}/",
+        "/api/v1/aliases/{mail}/",
+        "/api/v1/domains/{domain}/limits/",
+        "/api/v1/mailboxes/{address}/vacation/",
+    ):
+        assert "patch" in paths[path], path
+        assert "If-Match" in [p["name"] for p in paths[path]["patch"]["parameters"]]
+    for path, method in (
+        ("/api/v1/mailboxes/", "post"),
+        ("/api/v1/mailboxes/{address}/", "put"),
+        ("/api/v1/mailboxes/{address}/", "patch"),
+        ("/api/v1/aliases/", "post"),
+        ("/api/v1/aliases/{mail}/", "put"),
+        ("/api/v1/aliases/{mail}/", "patch"),
+    ):
+        names = [p["name"] for p in paths[path][method].get("parameters", [])]
+        assert "over_limit" in names, (path, method)
+
+
+def test_the_schema_is_generated_without_a_warning(db, capsys):
+    """drf-spectacular warns (and `check --deploy` fails) on a field it cannot type."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    SchemaGenerator().get_schema(request=None, public=True)
+    assert "Warning" not in capsys.readouterr().err
+
+
+def test_days_and_destinations_have_their_json_types(db):
+    components = _schema(db)["components"]["schemas"]
+    day = components["VacationPutRequest"]["properties"]["first_day"]
+    assert day["type"] == "string" and day["format"] == "date"
+    destination = components["AliasPutRequest"]["properties"]["destination"]
+    assert {"type": "string"} in destination["oneOf"]

@@ -195,8 +195,11 @@ def test_a_repeated_put_writes_and_records_nothing(api_su):
     mailbox = {"quota": "500 MB", "name": "N"}
     assert api_su.send("PUT", "/api/v1/domains/again.example/", body).status_code == 201
     assert api_su.send("PUT", NEW, {**mailbox, "password": PASSWORD}).status_code == 201
+    alias = {"destination": ["new@example.org", "x@gmail.com"]}
+    assert api_su.send("PUT", "/api/v1/aliases/team@example.org/", alias).status_code == 201
     entries = AuditEntry.objects.count()
     for _ in range(2):
         assert api_su.send("PUT", "/api/v1/domains/again.example/", body).status_code == 200
         assert api_su.send("PUT", NEW, mailbox).status_code == 200
+        assert api_su.send("PUT", "/api/v1/aliases/team@example.org/", alias).status_code == 200
     assert AuditEntry.objects.count() == entries

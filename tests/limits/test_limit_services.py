@@ -197,3 +197,12 @@ def test_empty_means_unlimited(limited):
 def test_the_limits_go_with_their_domain(limited):
     services.remove_domain("example.org", actor=ACTOR)
     assert not DomainLimits.objects.exists()
+
+
+def test_limits_changed_since_they_were_loaded_are_not_overwritten(limited):
+    loaded = limits.limits_fingerprint(limits.limits_of("example.org"))
+    limits.set_limits("example.org", actor=ACTOR, mailboxes="5", expected=loaded)
+    with pytest.raises(ValidationError) as refused:
+        limits.set_limits("example.org", actor=ACTOR, mailboxes="9", expected=loaded)
+    assert refused.value.code == "stale"
+    assert limits.limits_of("example.org").mailboxes == 5

@@ -133,3 +133,23 @@ def test_the_findings_say_nothing_about_a_vacations_route(mailboxes, actor):
     services.set_vacation(ANN, AWAY, actor=actor)
     after = {(f.kind, f.object_id) for f in run_checks().findings}
     assert after == before
+
+
+def test_the_same_setting_again_writes_and_records_nothing(mailboxes, actor):
+    services.set_vacation(ANN, AWAY, actor=actor)
+    entries = AuditEntry.objects.count()
+    services.set_vacation(ANN, AWAY, actor=actor)
+    assert AuditEntry.objects.count() == entries
+    services.turn_off(ANN, actor=actor)
+    services.set_vacation(ANN, AWAY, actor=actor)  # switched on again: a change
+    assert services.vacation_of(ANN).enabled and own_row().destinations[-1] != ANN
+
+
+def test_a_stale_fingerprint_writes_nothing(mailboxes, actor):
+    loaded = services.vacation_fingerprint(services.vacation_of(ANN))
+    services.set_vacation(ANN, AWAY, actor=actor, expected=loaded)
+    other = services.Setting("Gone", "Elsewhere.")
+    with pytest.raises(ValidationError) as refused:
+        services.set_vacation(ANN, other, actor=actor, expected=loaded)
+    assert refused.value.code == "stale"
+    assert services.vacation_of(ANN).subject == "Out of office"
