@@ -1,18 +1,21 @@
-"""Keyset pagination in index order: no OFFSET, no COUNT(*).
+"""Keyset pagination in index order: no OFFSET, no COUNT(*) (DRF's CursorPagination).
 
-A page is the first `limit` rows after the cursor (the last key of the previous page,
-base64url), in the order of the list's unique key; one row more is read to know whether a
-next page exists. The cursor is opaque to clients but not a secret.
+A page is the first `limit` rows after the cursor, in the order of the list's unique key;
+one row more is read to know whether a next page exists. The cursor is DRF's (opaque to
+clients, not a secret). Here: the page size is checked rather than silently replaced, and a
+cursor the API did not give is a 400 with the field's message, as any bad parameter.
 """
 
 import base64
 import binascii
 
 from django.conf import settings
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 MAX_LIMIT = 1000
+NOT_OURS = "This cursor is not one the API gave."
 
 
 def page_size(request) -> int:
@@ -24,36 +27,40 @@ def page_size(request) -> int:
     return int(raw)
 
 
-def decode_cursor(request) -> str | None:
-    raw = request.query_params.get("cursor", "")
-    if not raw:
-        return None
-    try:
-        padded = (raw + "=" * (-len(raw) % 4)).encode()
-        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationError({"cursor": ["This cursor is not one the API gave."]}) from None
+class KeysetPagination(CursorPagination):
+    """One list's pages, ordered by its unique column `key` (`descending`: newest first)."""
+
+    cursor_query_param = "cursor"
+    max_page_size = MAX_LIMIT
+
+    def __init__(self, key: str, *, descending: bool = False, numeric: bool = False):
+        self.ordering = f"-{key}" if descending else key
+        self.numeric = numeric
+
+    def get_page_size(self, request) -> int:
+        return page_size(request)
+
+    def decode_cursor(self, request):
+        try:
+            # DRF's own decoding skips characters that are not base64 (a first page).
+            base64.b64decode(request.query_params.get(self.cursor_query_param, ""), validate=True)
+            cursor = super().decode_cursor(request)
+        except (NotFound, binascii.Error, ValueError):
+            raise ValidationError({"cursor": [NOT_OURS]}) from None
+        position = cursor.position if cursor else None
+        if self.numeric and position is not None and not str(position).isdigit():
+            raise ValidationError({"cursor": [NOT_OURS]})
+        return cursor
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"next": self.get_next_link(), "results": data})
 
 
-def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
-
-
-def paginate(request, queryset, key: str, serialize, *, descending: bool = False) -> Response:
-    """`queryset` ordered by the unique column `key` after the cursor, one page of it
-    (`descending`: newest first, for the history)."""
-    limit = page_size(request)
-    after = decode_cursor(request)
-    if after is not None:
-        if descending and not after.isdigit():
-            raise ValidationError({"cursor": ["This cursor is not one the API gave."]})
-        queryset = queryset.filter(**{f"{key}__{'lt' if descending else 'gt'}": after})
-    rows = list(queryset.order_by(f"-{key}" if descending else key)[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_url = None
-    if more:
-        params = request.query_params.copy()
-        params["cursor"] = encode_cursor(str(getattr(rows[-1], key)))
-        next_url = request.build_absolute_uri(request.path) + "?" + params.urlencode()
-    return Response({"next": next_url, "results": [serialize(row) for row in rows]})
+def paginate(
+    request, queryset, key: str, serialize, *, descending: bool = False, numeric: bool = False
+) -> Response:
+    """One page of `queryset` ordered by its unique column `key`, each row `serialize`d
+    (`numeric`: the key is an integer, so a forged cursor is checked before the query)."""
+    paginator = KeysetPagination(key, descending=descending, numeric=numeric)
+    rows = paginator.paginate_queryset(queryset, request)
+    return paginator.get_paginated_response([serialize(row) for row in rows])

@@ -98,7 +98,7 @@ class History(APIView):
             queryset = queryset.filter(domain=name)
         if object_type := request.query_params.get("object_type", ""):
             queryset = queryset.filter(object_type=object_type)
-        return paginate(request, queryset, "id", _entry, descending=True)
+        return paginate(request, queryset, "id", _entry, descending=True, numeric=True)
 
 
 def _finding(finding) -> dict:
@@ -128,7 +128,7 @@ class Findings(APIView):
         rows = StoredFinding.objects.filter(report=stored)
         if scope is not None:
             rows = rows.filter(domain__in=scope)
-        return paginate(request, rows, "position", _finding)
+        return paginate(request, rows, "position", _finding, numeric=True)
 
 
 class MailboxUsage(APIView):

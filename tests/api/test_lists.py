@@ -1,6 +1,8 @@
 """Lists: keyset pages in index order, bounded page size, filters, the user's rows only,
 and the same number of queries at 5 rows as at 500 (no COUNT(*))."""
 
+import base64
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -85,3 +87,22 @@ def test_a_list_costs_the_same_queries_at_5_and_at_500_rows(api_su, url):
     )
     Domain.objects.bulk_create(Domain(domain=f"d{i:04d}.org") for i in range(500))
     assert count() == small
+
+
+@pytest.mark.parametrize("url", ["/api/v1/history/", "/api/v1/aliases/", "/api/v1/domains/"])
+@pytest.mark.parametrize("cursor", ["p=abc", "o=x", "p=1&r=maybe", "é", "bm90IGEgY3Vyc29y!"])
+def test_a_forged_cursor_is_400_never_500(api_su, url, cursor):
+    """A cursor is base64 of DRF's `p=position&o=offset&r=reverse`; a made-up one, or a
+    non-numeric position of a numeric key, is refused before any query runs on it."""
+    from urllib.parse import quote
+
+    encoded = (
+        cursor
+        if not cursor.startswith(("p=", "o="))
+        else base64.b64encode(cursor.encode()).decode()
+    )
+    response = api_su.get(f"{url}?cursor={quote(encoded)}")
+    assert response.status_code in (200, 400)
+    if url == "/api/v1/history/" or not cursor.startswith("p="):
+        assert response.status_code == 400, response.content
+        assert response["Content-Type"] == "application/problem+json"
