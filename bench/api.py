@@ -9,12 +9,20 @@ mailboxes, 1,000,000 aliases). Writes create rows named bench-api-*, removed at 
 """
 
 import argparse
+import base64
 import json
 import time
 import uuid
+from urllib.parse import quote, urlencode
 
 from _setup import django_setup, percentile
 from pages import SIZES, bench_domain, users
+
+
+def cursor_after(mail: str) -> str:
+    """The `cursor` of the page after `mail`, as DRF's CursorPagination writes it (base64
+    of its `p=position` query), URL-quoted."""
+    return quote(base64.b64encode(urlencode({"p": mail}).encode()).decode())
 
 
 def reads(domain: str, mailbox: str, middle: str) -> dict[str, str]:
@@ -80,7 +88,6 @@ def main() -> None:
     from aliases.models import Alias
     from api import tokens
     from api.models import ApiToken
-    from api.v1.pagination import encode_cursor
     from audit.services import Actor
     from domains.models import Domain, Mailbox
 
@@ -104,7 +111,7 @@ def main() -> None:
     for role, user in users([domain]).items():
         created = tokens.create(user, "bench", actor=actor)
         client = Client(HTTP_AUTHORIZATION=f"Bearer {created.secret}")
-        bench_role(client, role, domain, mailbox, encode_cursor(middle), args.requests)
+        bench_role(client, role, domain, mailbox, cursor_after(middle), args.requests)
         ApiToken.objects.filter(pk=created.token.pk).delete()
     Alias.objects.filter(mail__startswith="bench-api-").delete()
 
