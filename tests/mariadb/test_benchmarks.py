@@ -56,3 +56,13 @@ def test_seed_pages_lookups_hashing_and_load_run_at_a_small_size(bench_database)
 def test_the_usage_collector_benchmark_runs_at_a_small_size(bench_database):
     out = bench(bench_database, "bench/usage.py", "--count", "300", "--jobs", "2")
     assert "second run (upserts): 300 mailboxes" in out and "rows/s" in out
+
+
+def test_the_api_benchmark_runs_at_a_small_size(bench_database):
+    bench(
+        bench_database, "bench/seed.py", "--domains", "20", "--mailboxes", "100", "--aliases", "300"
+    )
+    out = bench(bench_database, "bench/api.py", "--requests", "2")
+    assert "alias list, a middle page" in out and "alias PUT, unchanged" in out
+    statuses = [line.split()[-1] for line in out.splitlines()[2:]]
+    assert statuses and set(statuses) <= {"200", "201"}, out
