@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -251,20 +250,14 @@ def domain_delete(request, domain):
                 "alias(es)."
             )
             if removed.inbound and removed.inbound_removed:
-                text = ngettext(
+                text = _(
                     "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                    "alias(es). %(count)s alias of other domains delivering into it removed.",
-                    "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                    "alias(es). %(count)s aliases of other domains delivering into it removed.",
-                    removed.inbound,
+                    "alias(es). %(count)s alias(es) of other domains delivering into it removed."
                 )
             elif removed.inbound:
-                text = ngettext(
+                text = _(
                     "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                    "alias(es). %(count)s alias of other domains delivering into it kept.",
-                    "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                    "alias(es). %(count)s aliases of other domains delivering into it kept.",
-                    removed.inbound,
+                    "alias(es). %(count)s alias(es) of other domains delivering into it kept."
                 )
             messages.success(request, text % words)
             return redirect("domains:list")
