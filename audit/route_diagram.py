@@ -5,6 +5,10 @@ user data. Only presentation attributes (fill=, stroke=): the CSP forbids inline
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mailstack.tracer import outcome_label
 
 MAX_BOXES = 30
 WIDTH = 560
@@ -12,15 +16,15 @@ BOX_HEIGHT = 34
 GAP = 18
 MAX_CHARS = 70
 
-# outcome → (fill, stroke, words)
+# outcome → (fill, stroke); the words are the tracer's (mailstack.tracer.outcome_label)
 _OUTCOMES = {
-    "delivered": ("#d1e7dd", "#198754", "delivered"),
-    "forwarded": ("#cfe2ff", "#0d6efd", "forwarded"),
-    "relayed": ("#cfe2ff", "#0d6efd", "relayed"),
-    "bounced": ("#f8d7da", "#dc3545", "bounced"),
-    "rejected": ("#f8d7da", "#dc3545", "rejected"),
-    "deferred": ("#fff3cd", "#b07d00", "deferred"),
-    "autoreply": ("#e2e3e5", "#6c757d", "auto-reply"),
+    "delivered": ("#d1e7dd", "#198754"),
+    "forwarded": ("#cfe2ff", "#0d6efd"),
+    "relayed": ("#cfe2ff", "#0d6efd"),
+    "bounced": ("#f8d7da", "#dc3545"),
+    "rejected": ("#f8d7da", "#dc3545"),
+    "deferred": ("#fff3cd", "#b07d00"),
+    "autoreply": ("#e2e3e5", "#6c757d"),
 }
 _PLAIN = ("#f8f9fa", "#6c757d")
 
@@ -31,14 +35,15 @@ def _short(text: str) -> str:
 
 def _boxes(address: str, steps, recipients) -> list[tuple[str, str, str]]:
     """(text, fill, stroke) per box, top to bottom, before the bound is applied."""
-    boxes = [(f"address: {address}", *_PLAIN)]
+    boxes = [(_("address: %(address)s") % {"address": address}, *_PLAIN)]
     for step in steps:
         if step is None:
-            boxes.append(("(steps in a domain you do not administer)", *_PLAIN))
+            boxes.append((_("(steps in a domain you do not administer)"), *_PLAIN))
         elif step.found and step.result:
-            boxes.append((f"{step.kind}: {step.address} → {', '.join(step.result)}", *_PLAIN))
+            boxes.append((f"{step.label}: {step.address} → {', '.join(step.result)}", *_PLAIN))
     for recipient in recipients:
-        fill, stroke, words = _OUTCOMES.get(recipient.outcome, (*_PLAIN, recipient.outcome))
+        fill, stroke = _OUTCOMES.get(recipient.outcome, _PLAIN)
+        words = outcome_label(recipient.outcome)
         boxes.append((f"{words.upper()}: {recipient.address}", fill, stroke))
     return boxes
 
@@ -51,10 +56,12 @@ def route_svg(address: str, steps, recipients) -> SafeString:
         boxes = boxes[:MAX_BOXES]
     count = len(boxes) + (1 if more > 0 else 0)
     height = count * BOX_HEIGHT + (count - 1) * GAP + 4
-    outcomes = ", ".join(
-        f"{r.address} {_OUTCOMES.get(r.outcome, (None, None, r.outcome))[2]}" for r in recipients
-    )
-    label = f"Route of mail for {address}: {len(recipients)} final recipient(s). {outcomes}"
+    outcomes = ", ".join(f"{r.address} {outcome_label(r.outcome)}" for r in recipients)
+    label = ngettext(
+        "Route of mail for %(address)s: %(count)s final recipient. %(outcomes)s",
+        "Route of mail for %(address)s: %(count)s final recipients. %(outcomes)s",
+        len(recipients),
+    ) % {"address": address, "count": len(recipients), "outcomes": outcomes}
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="route-diagram" id="route-diagram"'
@@ -102,9 +109,9 @@ def route_svg(address: str, steps, recipients) -> SafeString:
         parts.append(
             format_html(
                 '<text x="12" y="{}" font-size="13" font-family="sans-serif" fill="#212529">'
-                "… and {} more</text>",
+                "{}</text>",
                 y + 22,
-                more,
+                ngettext("… and %(count)s more", "… and %(count)s more", more) % {"count": more},
             )
         )
     return format_html("{}" * len(parts) + "</svg>", *parts)

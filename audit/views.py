@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -242,9 +243,15 @@ def findings_run(request):
     shows the stored report; `mail check --save` does the same from cron)."""
     report, stored = run_and_save(request.user.get_username())
     seconds = (stored.finished_at - stored.started_at).total_seconds()
+    words = {
+        "seconds": number_format(seconds, 1),
+        "errors": report.errors,
+        "warnings": report.warnings,
+    }
     messages.success(
         request,
-        f"Checks run in {seconds:.1f} s: {report.errors} error(s), {report.warnings} warning(s).",
+        gettext("Checks run in %(seconds)s s: %(errors)s error(s), %(warnings)s warning(s).")
+        % words,
     )
     return redirect("audit:findings")
 

@@ -43,6 +43,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from django.utils.translation import gettext as _
+
 from mailadmin.csvsafe import restore_cell, safe_cell
 
 ROW_KINDS = ("domain", "mailbox", "alias")
@@ -103,23 +105,26 @@ def read_rows(stream: TextIO) -> Iterator[Row]:
     try:
         header = next(reader)
     except StopIteration:
-        raise FormatError("The file is empty: it needs a header row.") from None
+        raise FormatError(_("The file is empty: it needs a header row.")) from None
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise FormatError(f"Line 1: {exc}") from None
+        raise FormatError(_("Line 1: %(error)s") % {"error": exc}) from None
     columns = [c.strip().lower() for c in header]
     if columns and columns[0].startswith("\ufeff"):
         columns[0] = columns[0][1:]
     unknown = [c for c in columns if c not in COLUMNS]
     if unknown:
+        words = {"unknown": ", ".join(repr(c) for c in unknown), "columns": ", ".join(COLUMNS)}
         raise FormatError(
-            f"Line 1: unknown column(s) {', '.join(repr(c) for c in unknown)}; "
-            f"the columns are {', '.join(COLUMNS)}."
+            _("Line 1: unknown column(s) %(unknown)s; the columns are %(columns)s.") % words
         )
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise FormatError(f"Line 1: the header needs the column(s) {', '.join(missing)}.")
+        raise FormatError(
+            _("Line 1: the header needs the column(s) %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
     if len(set(columns)) != len(columns):
-        raise FormatError("Line 1: a column is named twice.")
+        raise FormatError(_("Line 1: a column is named twice."))
     line = reader.line_num
     while True:
         start = line + 1
@@ -128,17 +133,23 @@ def read_rows(stream: TextIO) -> Iterator[Row]:
         except StopIteration:
             return
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise FormatError(f"Line {start}: {exc}") from None
+            raise FormatError(
+                _("Line %(number)s: %(error)s") % {"number": start, "error": exc}
+            ) from None
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        where = f"line {start}"
+        # Translators: where a bad row of an imported file is, e.g. "line 12".
+        where = _("line %(number)s") % {"number": start}
         if len(cells) > len(columns):
             yield Row(
                 start,
                 where,
                 "!",
-                {"!": f"{len(cells)} cells, but the header has {len(columns)} columns."},
+                {
+                    "!": _("%(cells)s cells, but the header has %(columns)s columns.")
+                    % {"cells": len(cells), "columns": len(columns)}
+                },
             )
             continue
         values = {

@@ -34,6 +34,9 @@ from typing import Protocol, TextIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from aliases.models import Alias
 from aliases.services import (
@@ -65,6 +68,16 @@ _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 
 WEAK_HASHES = "weak hashes kept (DES, MD5-crypt): upgraded when their owner logs in"
+OVER_LIMIT = "over the limit, confirmed"
+LIMITS_SET = "domain limits set"
+# The notes' categories are the command's words; the result page says them in its language.
+NOTE_LABELS = {
+    WEAK_HASHES: gettext_lazy(
+        "weak hashes kept (DES, MD5-crypt): upgraded when their owner logs in"
+    ),
+    OVER_LIMIT: gettext_lazy("over the limit, confirmed"),
+    LIMITS_SET: gettext_lazy("domain limits set"),
+}
 
 
 class Bar(Protocol):
@@ -116,33 +129,67 @@ class ImportReport:
     def note(self, category: str, detail: str) -> None:
         self.notes.setdefault(category, []).append(detail)
 
-    @staticmethod
-    def _counts(counter: Counter) -> str:
-        kinds = (("domain", "domain(s)"), ("mailbox", "mailbox(es)"), ("alias", "alias(es)"))
-        return ", ".join(f"{counter[k]} {label}" for k, label in kinds)
+    def note_items(self) -> list[tuple[str, list[str]]]:
+        """The notes with their categories in the page's language."""
+        return [(str(NOTE_LABELS.get(c, c)), items) for c, items in self.notes.items()]
+
+    def _part(self, name: str, counter: Counter) -> str:
+        """One clause of the summary: what happened to how many rows of each kind."""
+        words = {k: counter[k] for k in ("domain", "mailbox", "alias")}
+        clauses = {
+            "created": _(
+                "created %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
+            ),
+            "would create": _(
+                "would create %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
+            ),
+            "updated": _(
+                "updated %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
+            ),
+            "would be updated": _(
+                "would be updated %(domain)s domain(s), %(mailbox)s mailbox(es), "
+                "%(alias)s alias(es)"
+            ),
+            "unchanged": _(
+                "unchanged %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
+            ),
+            "skipped": _(
+                "skipped %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
+            ),
+        }
+        return clauses[name] % words
 
     def summary(self) -> str:
+        """One line: the command prints it, the audit entry keeps it (in English, as the
+        command runs untranslated and the entry is written untranslated) and the result page
+        shows it in its language."""
+        words = {"source": self.source, "reason": self.unavailable, "count": len(self.errors)}
         if self.unavailable:
-            return (
-                f"Database unavailable ({self.unavailable}): nothing written from "
-                f"{self.source}. Run the import again when it answers."
+            text = _(
+                "Database unavailable (%(reason)s): nothing written from %(source)s. "
+                "Run the import again when it answers."
             )
+            return text % words
         if self.errors:
-            return f"{len(self.errors)} bad row(s) in {self.source}: nothing written" + (
-                " (dry run)." if self.dry_run else "."
-            )
-        verb = "would create" if self.dry_run else "created"
-        parts = [f"{verb} {self._counts(self.created)}"]
+            if self.dry_run:
+                text = _("%(count)s bad row(s) in %(source)s: nothing written (dry run).")
+            else:
+                text = _("%(count)s bad row(s) in %(source)s: nothing written.")
+            return text % words
+        parts = [self._part("would create" if self.dry_run else "created", self.created)]
         for name, counter in (
             ("updated", self.updated),
             ("unchanged", self.unchanged),
             ("skipped", self.skipped),
         ):
             if sum(counter.values()):
-                label = f"would be {name}" if self.dry_run and name == "updated" else name
-                parts.append(f"{label} {self._counts(counter)}")
-        text = f"{self.source}: " + "; ".join(parts) + "."
-        return f"Dry run, nothing written. {text}" if self.dry_run else text
+                label = "would be updated" if self.dry_run and name == "updated" else name
+                parts.append(self._part(label, counter))
+        # Translators: changes is a list of clauses separated by semicolons.
+        words["changes"] = "; ".join(parts)
+        if self.dry_run:
+            return _("Dry run, nothing written. %(source)s: %(changes)s.") % words
+        return _("%(source)s: %(changes)s.") % words
 
     def audit_data(self) -> dict:
         return {
@@ -166,7 +213,10 @@ def _flag(row: Row, column: str, problems: list[str]) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    problems.append(f"{column} must be 1 or 0 (yes/no, true/false), not {row.get(column)!r}.")
+    problems.append(
+        _("%(column)s must be 1 or 0 (yes/no, true/false), not %(value)s.")
+        % {"column": column, "value": repr(row.get(column))}
+    )
     return None
 
 
@@ -181,7 +231,9 @@ def _check(problems: list[str], function, *args, **kwargs):
 def _text(row: Row, column: str, limit: int, problems: list[str]) -> str | None:
     value = row.get(column).strip()
     if len(value) > limit:
-        problems.append(f"{column} has at most {limit} characters.")
+        problems.append(
+            _("%(column)s has at most %(limit)s characters.") % {"column": column, "limit": limit}
+        )
     return value
 
 
@@ -195,7 +247,9 @@ def _home(value: str) -> None:
         or ".." in value.split("/")
         or any(ord(c) < 32 or ord(c) == 127 for c in value)
     ):
-        raise ValidationError(f"home {value!r} must be an absolute path.")
+        raise ValidationError(
+            _("home %(value)s must be an absolute path.") % {"value": repr(value)}
+        )
 
 
 def _unix_id(row: Row, column: str, problems: list[str]) -> int | None:
@@ -203,7 +257,10 @@ def _unix_id(row: Row, column: str, problems: list[str]) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 0 <= int(text) <= 65535:
-        problems.append(f"{column} must be a number from 0 to 65535, not {text!r}.")
+        problems.append(
+            _("%(column)s must be a number from 0 to 65535, not %(value)s.")
+            % {"column": column, "value": repr(text)}
+        )
         return None
     return int(text)
 
@@ -211,8 +268,10 @@ def _unix_id(row: Row, column: str, problems: list[str]) -> int | None:
 def _crypt(value: str) -> None:
     if len(value) > 128 or passwords.scheme_of(value) is None:
         raise ValidationError(
-            "crypt is not a hash the mail servers and the panel verify "
-            "(SHA512-CRYPT, SHA256-CRYPT, bcrypt, MD5-crypt or DES)."
+            _(
+                "crypt is not a hash the mail servers and the panel verify "
+                "(SHA512-CRYPT, SHA256-CRYPT, bcrypt, MD5-crypt or DES)."
+            )
         )
 
 
@@ -335,7 +394,12 @@ class _Plan:
 
     def _keep(self, table: dict, kind: str, row: Row, key: str, obj, fields: set[str]) -> _Item:
         if key in table:
-            self.error(row, f"{kind.capitalize()} {key} is already on {table[key].row.where}.")
+            texts = {
+                "domain": _("Domain %(key)s is already on %(where)s."),
+                "mailbox": _("Mailbox %(key)s is already on %(where)s."),
+                "alias": _("Alias %(key)s is already on %(where)s."),
+            }
+            self.error(row, texts[kind] % {"key": key, "where": table[key].row.where})
             return _Item(row, key, obj, fields)  # not kept
         table[key] = _Item(row, key, obj, fields)
         return table[key]
@@ -388,7 +452,7 @@ class _Plan:
         values["change_password"] = _flag(row, "change_password", problems)
         password, crypt = row.get("password"), row.get("crypt").strip()
         if password and crypt:
-            problems.append("Give either a password or a crypt, not both.")
+            problems.append(_("Give either a password or a crypt, not both."))
         elif crypt:
             _check(problems, _crypt, crypt)
             values["crypt"] = crypt
@@ -432,14 +496,20 @@ class _Plan:
         elif row.kind in ROW_KINDS:
             getattr(self, f"read_{row.kind}")(row)
         else:
-            self.error(row, f"kind must be domain, mailbox or alias, not {row.get('kind')!r}.")
+            text = _("kind must be domain, mailbox or alias, not %(kind)s.")
+            self.error(row, text % {"kind": repr(row.get("kind"))})
 
     # --- against the database ----------------------------------------------------------
-    def _existing(self, kind: str, item: _Item, label: str) -> bool:
+    def _existing(self, kind: str, item: _Item) -> bool:
         """True when the row should update `existing`; records skips and errors."""
         mode = self.report.mode
         if mode == "strict":
-            self.error(item.row, f"{label} already exists (use --skip-existing or --update).")
+            texts = {
+                "domain": _("Domain %(key)s already exists (use --skip-existing or --update)."),
+                "mailbox": _("Mailbox %(key)s already exists (use --skip-existing or --update)."),
+                "alias": _("Alias %(key)s already exists (use --skip-existing or --update)."),
+            }
+            self.error(item.row, texts[kind] % {"key": item.key})
         elif mode == "skip":
             self.report.skipped[kind] += 1
         return mode == "update"
@@ -471,7 +541,7 @@ class _Plan:
             if name not in existing:
                 self.new["domain"].append(item.obj)
                 self.report.created["domain"] += 1
-            elif self._existing("domain", item, f"Domain {name}"):
+            elif self._existing("domain", item):
                 self._apply("domain", existing[name], item)
             else:
                 item.limits = {}  # skipped: its limits stay as they are
@@ -486,21 +556,21 @@ class _Plan:
             if "maildir" in item.fields:
                 _check(maildir_problems, maildirs.validate, item.obj.maildir, address, hosted)
             if domain not in hosted:
-                self.error(item.row, f"Domain {domain} is not hosted here: add a domain row.")
+                text = _("Domain %(domain)s is not hosted here: add a domain row.")
+                self.error(item.row, text % {"domain": domain})
             elif maildir_problems:
                 self.error(item.row, maildir_problems)
             elif address in mailboxes:
-                if self._existing("mailbox", item, f"Mailbox {address}"):
+                if self._existing("mailbox", item):
                     self._apply("mailbox", mailboxes[address], item)
                     if item.password:
                         self.password_items.append(item)
                     self._follow_enabled(item, aliases.get(address))
             elif address in aliases:
-                self.error(
-                    item.row, f"{address} is already an alias; remove it before adding a mailbox."
-                )
+                text = _("%(address)s is already an alias; remove it before adding a mailbox.")
+                self.error(item.row, text % {"address": address})
             elif not item.password and "crypt" not in item.fields:
-                self.error(item.row, "A new mailbox needs a password or a crypt.")
+                self.error(item.row, _("A new mailbox needs a password or a crypt."))
             else:
                 self.new["mailbox"].append(item.obj)
                 self.report.created["mailbox"] += 1
@@ -522,7 +592,7 @@ class _Plan:
                 self.new["alias"].append(item.obj)
                 self.report.created["alias"] += 1
             elif source in aliases:
-                if self._existing("alias", item, f"Alias {source}"):
+                if self._existing("alias", item):
                     self._apply("alias", aliases[source], item)
             else:
                 self.new["alias"].append(item.obj)
@@ -610,9 +680,10 @@ class _Plan:
             passed += limits.check(name, merged, change, over_limit=True)
         for message in passed:
             if over_limit:
-                self.report.note("over the limit, confirmed", message)
+                self.report.note(OVER_LIMIT, message)
             else:
-                self.report.errors.append(Problem(0, "limits", message))
+                # Translators: where a problem of an import is: the domains' limits.
+                self.report.errors.append(Problem(0, pgettext("import", "limits"), message))
         return passed
 
     def write_limits(self) -> None:
@@ -627,7 +698,7 @@ class _Plan:
             for key, value in values.items():
                 setattr(row, key, value)
             row.save()
-            self.report.note("domain limits set", name)
+            self.report.note(LIMITS_SET, name)
 
     def _follow_enabled(self, item: _Item, alias: Alias | None) -> None:
         """An updated mailbox's self-alias follows it (`follow_mailbox`), unless a row of the
@@ -731,7 +802,7 @@ def _resolve_and_write(
                 "bulk",
                 source,
                 after=report.audit_data(),
-                message=report.summary(),
+                message=_untranslated(report.summary),
             )
     except (OperationalError, InterfaceError):
         raise
@@ -739,14 +810,24 @@ def _resolve_and_write(
         report.errors.append(
             Problem(
                 0,
-                "database",
-                f"the database refused the rows ({exc}); nothing was written. "
-                "Did someone change it during the import? Run the import again.",
+                # Translators: where a problem of an import is: the database.
+                pgettext("import", "database"),
+                _(
+                    "the database refused the rows (%(error)s); nothing was written. "
+                    "Did someone change it during the import? Run the import again."
+                )
+                % {"error": exc},
             )
         )
         return report
     report.written = True
     return report
+
+
+def _untranslated(text: Callable[[], str]) -> str:
+    """`text()` as written in the code: the audit log keeps its records in English."""
+    with translation.override(None):
+        return text()
 
 
 def passwords_to_hash(rows: Iterable[Row]) -> int:
@@ -762,6 +843,7 @@ def import_csv(stream: TextIO, **kwargs) -> ImportReport:
     except FormatError as exc:
         report.mode = kwargs.get("mode", "strict")
         report.dry_run = kwargs.get("dry_run", False)
-        report.errors.append(Problem(1, "file", str(exc)))
+        # Translators: where a problem of an import is: the file itself.
+        report.errors.append(Problem(1, pgettext("import", "file"), str(exc)))
         return report
     return run_import(rows, report=report, total=len(rows), **kwargs)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from accounts.access import actor_for, is_superuser
 from domains import bulk_actions
@@ -17,6 +18,31 @@ def over_limit_confirmed(request) -> bool:
     """A superuser ticked the box to pass a domain's limit (`over_limit=1`); never anyone
     else, and never without the box."""
     return is_superuser(request.user) and request.POST.get("over_limit") == "1"
+
+
+def done(noun: str, action: str, count: int) -> str:
+    """The message after a bulk action: one sentence per list and action, the count a plural."""
+    sentences = {
+        ("mailbox", "enable"): ngettext(
+            "%(count)s mailbox: enable done.", "%(count)s mailboxes: enable done.", count
+        ),
+        ("mailbox", "disable"): ngettext(
+            "%(count)s mailbox: disable done.", "%(count)s mailboxes: disable done.", count
+        ),
+        ("mailbox", "delete"): ngettext(
+            "%(count)s mailbox: delete done.", "%(count)s mailboxes: delete done.", count
+        ),
+        ("alias", "enable"): ngettext(
+            "%(count)s alias: enable done.", "%(count)s aliases: enable done.", count
+        ),
+        ("alias", "disable"): ngettext(
+            "%(count)s alias: disable done.", "%(count)s aliases: disable done.", count
+        ),
+        ("alias", "delete"): ngettext(
+            "%(count)s alias: delete done.", "%(count)s aliases: delete done.", count
+        ),
+    }
+    return sentences[noun, action] % {"count": count}
 
 
 def bulk_page(
@@ -49,7 +75,7 @@ def bulk_page(
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, f"{len(keys)} {nouns}: {action} done.")
+            messages.success(request, done(noun, action, len(keys)))
             return redirect(list_url)
     context = {
         "rows": rows,

@@ -7,6 +7,7 @@ and column names, types and defaults must stay exactly as the guide creates them
 
 from django.db import models
 from django.db.models.functions import StrIndex, Substr
+from django.utils.translation import gettext as _
 
 from mailadmin.fields import UnsignedTinyBooleanField
 
@@ -31,7 +32,7 @@ def relay_nexthop(transport: str) -> tuple[str, str] | None:
     transport = (transport or "").strip()
     if transport == HOSTED_TRANSPORT:
         return None
-    service, _, nexthop = transport.partition(":")
+    service, _colon, nexthop = transport.partition(":")
     return service or "smtp", nexthop
 
 
@@ -39,8 +40,11 @@ def relay_words(relay: tuple[str, str]) -> str:
     """'relayed to [10.0.0.5]:25 via smtp': where `relay_nexthop`'s result hands mail to."""
     service, nexthop = relay
     if not nexthop:
-        return f"relayed via {service} to the domain's own MX hosts"
-    return f"relayed to {nexthop} via {service}"
+        # Translators: what happens to a relay domain's mail, said after "it is" ("mail
+        # for x@relay.example is relayed ..."); service is a Postfix transport, e.g. smtp.
+        return _("relayed via %(service)s to the domain's own MX hosts") % {"service": service}
+    # Translators: as above; nexthop is a host and port, e.g. [10.0.0.5]:25.
+    return _("relayed to %(nexthop)s via %(service)s") % {"nexthop": nexthop, "service": service}
 
 
 class Domain(models.Model):

@@ -239,14 +239,27 @@ def domain_delete(request, domain):
     if request.method == "POST" and form.is_valid():
         removed = form.save(actor_for(request))
         if removed:
-            text = (
-                f"Domain {display_domain(domain.domain)} removed with {removed.mailboxes} "
-                f"mailbox(es) and {removed.aliases} alias(es)."
+            words = {
+                "domain": display_domain(domain.domain),
+                "mailboxes": removed.mailboxes,
+                "aliases": removed.aliases,
+                "count": removed.inbound,
+            }
+            text = _(
+                "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
+                "alias(es)."
             )
-            if removed.inbound:
-                verb = "removed" if removed.inbound_removed else "kept"
-                text += f" {removed.inbound} alias(es) of other domains delivering into it {verb}."
-            messages.success(request, text)
+            if removed.inbound and removed.inbound_removed:
+                text = _(
+                    "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
+                    "alias(es). %(count)s alias(es) of other domains delivering into it removed."
+                )
+            elif removed.inbound:
+                text = _(
+                    "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
+                    "alias(es). %(count)s alias(es) of other domains delivering into it kept."
+                )
+            messages.success(request, text % words)
             return redirect("domains:list")
     context = {"domain": domain, "preview": preview, "form": form}
     return render(request, "domains/domain_delete.html", context)
@@ -349,7 +362,9 @@ def mailbox_forward(request, address):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"{unicode_address(mailbox.address)} is delivered to its mailbox only."
+                request,
+                _("%(address)s is delivered to its mailbox only.")
+                % {"address": unicode_address(mailbox.address)},
             )
         return redirect("domains:mailbox", address=mailbox.address)
     form = AliasEditForm(
@@ -362,12 +377,28 @@ def mailbox_forward(request, address):
         saved = form.save(actor_for(request))
         if saved:
             delivery = alias_services.MailboxDelivery.of(saved.mail, saved.destination)
-            state = delivery.summary or "delivered to its mailbox only"
-            messages.success(request, f"{unicode_address(saved.mail)}: {state}.")
+            messages.success(request, _forward_saved(saved.mail, delivery))
             return redirect("domains:mailbox", address=mailbox.address)
     delivery = alias_services.MailboxDelivery.of(mailbox.address, row and row.destination)
     context = {"form": form, "mailbox": mailbox, "delivery": delivery}
     return render(request, "domains/mailbox_forward.html", context)
+
+
+def _forward_saved(address: str, delivery: alias_services.MailboxDelivery) -> str:
+    """The message after a forward is saved: where the mailbox's mail goes now."""
+    words = {
+        "address": unicode_address(address),
+        "targets": ", ".join(unicode_address(t) for t in delivery.targets),
+    }
+    if delivery.forwarded and delivery.keeps_copy:
+        text = _("%(address)s: forwarded to %(targets)s, copy kept.")
+    elif delivery.forwarded:
+        text = _("%(address)s: forwarded to %(targets)s, no local copy.")
+    elif delivery.keeps_copy:
+        text = _("%(address)s: delivered to its mailbox only.")
+    else:
+        text = _("%(address)s: its own row does not deliver to it.")
+    return text % words
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -423,11 +454,16 @@ def mailbox_delete(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
     if request.method == "POST":
         removed = services.remove_mailbox(mailbox.address, actor=actor_for(request))
-        messages.success(
-            request,
-            f"Mailbox {unicode_address(mailbox.address)} removed with {removed.aliases} "
-            f"alias(es); dropped from {removed.destinations_dropped} destination list(s).",
+        text = _(
+            "Mailbox %(address)s removed with %(aliases)s alias(es); dropped from %(lists)s "
+            "destination list(s)."
         )
+        words = {
+            "address": unicode_address(mailbox.address),
+            "aliases": removed.aliases,
+            "lists": removed.destinations_dropped,
+        }
+        messages.success(request, text % words)
         return redirect("domains:detail", domain=mailbox.domain_name)
     context = {"mailbox": mailbox, "aliases": _mailbox_aliases(mailbox, request.user)}
     return render(request, "domains/mailbox_delete.html", context)

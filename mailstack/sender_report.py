@@ -8,6 +8,8 @@ a mailbox, the addresses it may send as (`sends_as`). Nothing here writes.
 
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext as _
+
 from mailadmin.addresses import check_recipient_delimiter
 from routing import extensions, senders
 from routing.tables import LazyTables
@@ -38,11 +40,12 @@ class SenderReport:
         """What the delimiter adds to `sends_as`, '' when address extensions are off."""
         if not self.recipient_delimiter:
             return ""
-        local, _, domain = self.address.rpartition("@")
-        return (
-            f"and each of these with an extension ({local}{self.recipient_delimiter[0]}"
-            f"anything@{domain}), unless that address has an alias row of its own"
-        )
+        local, _at, domain = self.address.rpartition("@")
+        example = f"{local}{self.recipient_delimiter[0]}anything@{domain}"
+        return _(
+            "and each of these with an extension (%(example)s), unless that address has an "
+            "alias row of its own"
+        ) % {"example": example}
 
 
 def report(address: str, *, delimiter: str | None = None, sends_as: bool = True) -> SenderReport:

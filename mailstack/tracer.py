@@ -30,6 +30,8 @@ the recipient delimiter it assumes. It never writes anything.
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from domains.models import relay_words
 from mailadmin.addresses import check_recipient_delimiter, domain_of
@@ -88,6 +90,37 @@ __all__ = [
 ]
 
 
+# What the tracer page calls each kind of step and each outcome (the CLI and the JSON keep
+# the kinds' own names).
+STEP_LABELS = {
+    "domain": pgettext_lazy("tracer step", "Domain"),
+    "alias": pgettext_lazy("tracer step", "Alias"),
+    "self": pgettext_lazy("tracer step", "Self-alias"),
+    "catch-all": pgettext_lazy("tracer step", "Catch-all"),
+    "domain-alias": pgettext_lazy("tracer step", "Domain alias"),
+    "extension": pgettext_lazy("tracer step", "Extension"),
+    "mailbox": pgettext_lazy("tracer step", "Mailbox"),
+    "outside": pgettext_lazy("tracer step", "Outside"),
+    "relay": pgettext_lazy("tracer step", "Relay"),
+    "autoreply": pgettext_lazy("tracer step", "Auto-reply"),
+    "loop": pgettext_lazy("tracer step", "Loop"),
+    "limit": pgettext_lazy("tracer step", "Limit"),
+}
+OUTCOME_LABELS = {
+    DELIVERED: pgettext_lazy("mail outcome", "delivered"),
+    FORWARDED: pgettext_lazy("mail outcome", "forwarded"),
+    RELAYED: pgettext_lazy("mail outcome", "relayed"),
+    BOUNCED: pgettext_lazy("mail outcome", "bounced"),
+    REJECTED: pgettext_lazy("mail outcome", "rejected"),
+    DEFERRED: pgettext_lazy("mail outcome", "deferred"),
+    AUTOREPLY: pgettext_lazy("mail outcome", "auto-reply"),
+}
+
+
+def outcome_label(outcome: str) -> str:
+    return str(OUTCOME_LABELS.get(outcome, outcome))
+
+
 @dataclass
 class Step:
     kind: str  # domain, alias, catch-all, domain-alias, self, mailbox, outside, loop, limit
@@ -95,6 +128,10 @@ class Step:
     text: str
     found: bool = False
     result: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS.get(self.kind, self.kind))
 
 
 @dataclass
@@ -106,6 +143,10 @@ class Recipient:
     uid: int | None = None
     gid: int | None = None
     smtp_code: int | None = None  # for REJECTED
+
+    @property
+    def label(self) -> str:
+        return outcome_label(self.outcome)
 
 
 @dataclass
@@ -152,76 +193,105 @@ def _explain(found: Lookup) -> list[Step]:
             Step(
                 "extension",
                 address,
-                f"{address} has the address extension {extension}: Postfix looks up "
-                f"{address}, then {found.bare} (carrying {extension} onto its results), "
-                f"then @{domain}",
+                _(
+                    "%(address)s has the address extension %(extension)s: Postfix looks up "
+                    "%(address)s, then %(bare)s (carrying %(extension)s onto its results), "
+                    "then @%(domain)s"
+                )
+                % {
+                    "address": address,
+                    "extension": extension,
+                    "bare": found.bare,
+                    "domain": domain,
+                },
             )
         )
     if found.kind in (ALIAS, SELF) and found.key == address:
         return [*steps, _result_step(found)]
     if found.own_disabled:
-        steps.append(Step("alias", address, f"alias {address} is disabled: ignored"))
+        text = _("alias %(address)s is disabled: ignored") % {"address": address}
+        steps.append(Step("alias", address, text))
     if found.kind in (ALIAS, SELF):
         return [*steps, _result_step(found)]
     if found.bare_disabled:
-        steps.append(Step("alias", address, f"alias {found.bare} is disabled: ignored"))
+        text = _("alias %(address)s is disabled: ignored") % {"address": found.bare}
+        steps.append(Step("alias", address, text))
     if found.domain_alias is not None:
-        target = found.domain_alias_target
-        target_domain = found.domain_alias.destination[1:]
+        words = {
+            "domain": domain,
+            "target_domain": found.domain_alias.destination[1:],
+            "key": found.key,
+            "target": found.domain_alias_target,
+        }
         if found.by_domain_alias_map:
-            carried = f", with the extension {found.results[0]}" if found.extension else ""
+            if found.extension:
+                words["result"] = found.results[0]
+                text = _(
+                    "@%(domain)s is a domain alias of @%(target_domain)s: %(key)s → %(target)s "
+                    "(the local part is kept; the target exists), with the extension %(result)s"
+                )
+            else:
+                text = _(
+                    "@%(domain)s is a domain alias of @%(target_domain)s: %(key)s → %(target)s "
+                    "(the local part is kept; the target exists)"
+                )
             steps.append(
                 Step(
                     "domain-alias",
                     address,
-                    f"@{domain} is a domain alias of @{target_domain}: {found.key} → "
-                    f"{target} (the local part is kept; the target exists){carried}",
+                    text % words,
                     found=True,
                     result=list(found.results),
                 )
             )
             return steps
-        steps.append(
-            Step(
-                "domain-alias",
-                address,
-                f"@{domain} is a domain alias of @{target_domain}, but {target} "
-                "does not exist (no enabled alias, mailbox or catch-all): "
-                "not rewritten",
-            )
+        text = _(
+            "@%(domain)s is a domain alias of @%(target_domain)s, but %(target)s does not "
+            "exist (no enabled alias, mailbox or catch-all): not rewritten"
         )
+        steps.append(Step("domain-alias", address, text % words))
     if found.skipped_domain_alias:
-        steps.append(
-            Step("domain-alias", address, f"@{domain} is a domain alias; the plain map skips it")
-        )
+        text = _("@%(domain)s is a domain alias; the plain map skips it") % {"domain": domain}
+        steps.append(Step("domain-alias", address, text))
     elif found.kind:
         steps.append(_result_step(found))
     elif found.domain_row_disabled:
-        steps.append(Step("catch-all", address, f"@{domain} is disabled: ignored"))
+        text = _("@%(domain)s is disabled: ignored") % {"domain": domain}
+        steps.append(Step("catch-all", address, text))
     return steps
 
 
 def _result_step(found: Lookup) -> Step:
     address, row, results = found.address, found.row, found.results
+    words = {"address": address, "results": ", ".join(results)}
     if found.kind == DOMAIN_ALIAS:
-        text = (
-            f"@{split_address(address)[1]} is a domain alias of {row.destination}: "
-            f"{address} → {results[0]} (the local part is kept)"
+        words.update(domain=split_address(address)[1], target=row.destination)
+        text = _(
+            "@%(domain)s is a domain alias of %(target)s: %(address)s → %(results)s "
+            "(the local part is kept)"
         )
     elif found.kind == CATCH_ALL:
-        text = f"no alias {address}; catch-all {row.mail} → {', '.join(results)}"
+        words["catch_all"] = row.mail
+        text = _("no alias %(address)s; catch-all %(catch_all)s → %(results)s")
     elif found.extension:
-        text = (
-            f"alias {found.key} → {', '.join(row.destinations)}, with the extension "
-            f"{found.extension}: {address} → {', '.join(results)}"
+        words.update(
+            key=found.key, destinations=", ".join(row.destinations), extension=found.extension
         )
         if found.kind == SELF:
-            text += " (the mailbox's self-alias: expansion stops here)"
+            text = _(
+                "alias %(key)s → %(destinations)s, with the extension %(extension)s: "
+                "%(address)s → %(results)s (the mailbox's self-alias: expansion stops here)"
+            )
+        else:
+            text = _(
+                "alias %(key)s → %(destinations)s, with the extension %(extension)s: "
+                "%(address)s → %(results)s"
+            )
     elif found.kind == SELF:
-        text = f"{address} is its own alias (a mailbox's self-alias): expansion stops here"
+        text = _("%(address)s is its own alias (a mailbox's self-alias): expansion stops here")
     else:
-        text = f"alias {address} → {', '.join(results)}"
-    return Step(found.kind, address, text, found=True, result=results)
+        text = _("alias %(address)s → %(results)s")
+    return Step(found.kind, address, text % words, found=True, result=results)
 
 
 class _Tracer:
@@ -251,14 +321,11 @@ class _Tracer:
                 # round: explained twice, then once said.
                 rounds = self._carried[found.key] = self._carried.get(found.key, 0) + 1
                 if rounds == CARRIED_SHOWN + 1:
-                    self.steps.append(
-                        Step(
-                            "extension",
-                            address,
-                            f"alias {found.key} again, each round with a longer extension "
-                            "(further rounds not shown)",
-                        )
+                    text = _(
+                        "alias %(key)s again, each round with a longer extension "
+                        "(further rounds not shown)"
                     )
+                    self.steps.append(Step("extension", address, text % {"key": found.key}))
                 if rounds > CARRIED_SHOWN:
                     return found.results
             self.steps.extend(_explain(found))
@@ -266,123 +333,145 @@ class _Tracer:
 
     # --- cleanup: recursive expansion ------------------------------------------------------
     def expand(self, address: str) -> tuple[list[str], str]:
-        """cleanup_map1n: the final recipients, or ([], reason) when Postfix defers."""
+        """cleanup_map1n: the final recipients, or ([], reason) when Postfix defers.
+        The reason is Postfix's own reply, in English as Postfix writes it."""
         expansion = expand(address, lambda current: self.lookup(current, explain=True))
         if expansion.limit == "expansion":
-            self.steps.append(
-                Step(
-                    "limit",
-                    expansion.at,
-                    f"more than {EXPANSION_LIMIT} recipients: Postfix refuses the message (4.6.0)",
-                )
-            )
+            text = _("more than %(limit)s recipients: Postfix refuses the message (4.6.0)")
+            self.steps.append(Step("limit", expansion.at, text % {"limit": EXPANSION_LIMIT}))
             return [], "4.6.0 Alias expansion error (too many recipients)"
         if expansion.limit == "loop":
-            self.steps.append(
-                Step(
-                    "loop",
-                    expansion.at,
-                    f"alias loop: {expansion.loop}; after {RECURSION_LIMIT} "
-                    "rounds Postfix refuses the message (4.6.0)",
-                )
+            text = _(
+                "alias loop: %(loop)s; after %(limit)s rounds Postfix refuses the message (4.6.0)"
             )
+            words = {"loop": expansion.loop, "limit": RECURSION_LIMIT}
+            self.steps.append(Step("loop", expansion.at, text % words))
             return [], f"4.6.0 Alias expansion error (alias loop: {expansion.loop})"
         if expansion.limit == "length":
-            self.steps.append(
-                Step(
-                    "limit",
-                    expansion.at,
-                    f"alias loop carrying an address extension: {expansion.loop}; the "
-                    f"address grows each round until it is longer than "
-                    f"{ADDRESS_LENGTH_LIMIT} characters, and Postfix refuses the message "
-                    "(4.6.0)",
-                )
+            text = _(
+                "alias loop carrying an address extension: %(loop)s; the address grows each "
+                "round until it is longer than %(limit)s characters, and Postfix refuses the "
+                "message (4.6.0)"
             )
+            words = {"loop": expansion.loop, "limit": ADDRESS_LENGTH_LIMIT}
+            self.steps.append(Step("limit", expansion.at, text % words))
             return [], f"4.6.0 Alias expansion error (address too long: {expansion.loop})"
         return expansion.recipients, ""
 
-    def _mailbox_why(self, address: str) -> str:
-        """Why no users row takes `address`: 'is disabled' or 'does not exist'."""
+    def _mailbox_disabled(self, address: str) -> bool:
+        """Whether a users row of `address` exists, disabled (else none exists)."""
         own = mailbox_keys(self.t, address)[:-1]
-        return "is disabled" if any(self.t.mailbox(key) for key in own) else "does not exist"
+        return any(self.t.mailbox(key) for key in own)
 
     def _named(self, address: str) -> str:
         """`address`, and the address without its extension when it has one."""
         own = mailbox_keys(self.t, address)[:-1]
-        return " or ".join(own)
+        if len(own) == 1:
+            return own[0]
+        # Translators: two addresses, the second one without its extension (user+tag, user).
+        return _("%(address)s or %(bare)s") % {"address": own[0], "bare": own[1]}
 
     # --- delivery ------------------------------------------------------------------------
     def deliver(self, address: str) -> Recipient:
         local, domain = split_address(address)
         outcome, key = deliver(self.t, address)
+        words = {"address": address, "domain": domain}
         if not domain:
-            return Recipient(
-                address,
-                BOUNCED,
-                "unqualified address: Postfix appends @$myorigin, which the tracer does not know",
+            text = _(
+                "unqualified address: Postfix appends @$myorigin, which the tracer does not know"
             )
+            return Recipient(address, BOUNCED, text)
         if outcome == FORWARDED:
-            row = self.t.domain(domain)
-            why = "is disabled here" if row else "is not hosted here"
-            self.steps.append(
-                Step("outside", address, f"{domain} {why}: Postfix sends {address} out by SMTP")
-            )
-            return Recipient(address, FORWARDED, f"forwarded outside: {domain} {why}")
+            if self.t.domain(domain):
+                step = _("%(domain)s is disabled here: Postfix sends %(address)s out by SMTP")
+                text = _("forwarded outside: %(domain)s is disabled here")
+            else:
+                step = _("%(domain)s is not hosted here: Postfix sends %(address)s out by SMTP")
+                text = _("forwarded outside: %(domain)s is not hosted here")
+            self.steps.append(Step("outside", address, step % words))
+            return Recipient(address, FORWARDED, text % words)
         if outcome == AUTOREPLY:
-            words = f"answered by the vacation responder for {mailbox_of(address)}"
-            self.steps.append(
-                Step("autoreply", address, f"{address}: {words} (transport_maps: vacation)")
+            words["mailbox"] = mailbox_of(address)
+            step = _(
+                "%(address)s: answered by the vacation responder for %(mailbox)s "
+                "(transport_maps: vacation)"
             )
-            return Recipient(address, AUTOREPLY, words)
+            text = _("answered by the vacation responder for %(mailbox)s")
+            self.steps.append(Step("autoreply", address, step % words))
+            return Recipient(address, AUTOREPLY, text % words)
         if outcome == RELAYED:
-            words = relay_words(relay(self.t, domain))
+            relayed = relay_words(relay(self.t, domain))
             transport = self.t.domain_transport(domain)
-            self.steps.append(
-                Step(
-                    "relay",
-                    address,
-                    f"{domain} is a relay domain (transport {transport}): {address} is {words}",
-                    found=True,
-                    result=[transport],
-                )
+            words.update(transport=transport, relayed=relayed)
+            # Translators: relayed is where the relay domain's mail is handed,
+            # "relayed to [10.0.0.5]:25 via smtp".
+            step = _(
+                "%(domain)s is a relay domain (transport %(transport)s): %(address)s is %(relayed)s"
             )
-            return Recipient(address, RELAYED, words)
+            self.steps.append(Step("relay", address, step % words, found=True, result=[transport]))
+            return Recipient(address, RELAYED, relayed)
         if outcome == BOUNCED:
             # virtual(8) tries @domain too: a users row '@domain' would have caught it.
-            why = self._mailbox_why(address)
-            named = self._named(address)
-            self.steps.append(
-                Step(
-                    "mailbox",
-                    address,
-                    f"mailbox {named} {why}: the virtual delivery agent "
-                    "bounces it (5.1.1 unknown user)",
+            words["named"] = self._named(address)
+            if self._mailbox_disabled(address):
+                step = _(
+                    "mailbox %(named)s is disabled: the virtual delivery agent bounces it "
+                    "(5.1.1 unknown user)"
                 )
-            )
-            return Recipient(address, BOUNCED, f"bounced: mailbox {named} {why}")
+                text = _("bounced: mailbox %(named)s is disabled")
+            else:
+                step = _(
+                    "mailbox %(named)s does not exist: the virtual delivery agent bounces it "
+                    "(5.1.1 unknown user)"
+                )
+                text = _("bounced: mailbox %(named)s does not exist")
+            self.steps.append(Step("mailbox", address, step % words))
+            return Recipient(address, BOUNCED, text % words)
         mailbox = self.t.mailbox(key)
         path = f"{self.mail_base}/{mailbox.maildir}"
         if mailbox.home.rstrip("/") != self.mail_base:
+            warning = _(
+                "%(mailbox)s: users.home is %(home)s, but Postfix delivers under "
+                "virtual_mailbox_base %(base)s: Courier and Dovecot read %(read)s"
+            )
             self.warnings.append(
-                f"{mailbox.address}: users.home is {mailbox.home}, but Postfix delivers "
-                f"under virtual_mailbox_base {self.mail_base}: Courier and Dovecot read "
-                f"{mailbox.home.rstrip('/')}/{mailbox.maildir}"
+                warning
+                % {
+                    "mailbox": mailbox.address,
+                    "home": mailbox.home,
+                    "base": self.mail_base,
+                    "read": f"{mailbox.home.rstrip('/')}/{mailbox.maildir}",
+                }
             )
-        kind = "maildir" if mailbox.maildir.endswith("/") else "mbox file"
-        which = f"mailbox {address}" if key == address else f"{address}: mailbox {key}"
-        self.steps.append(
-            Step(
-                "mailbox",
-                address,
-                f"{which}: delivered to {kind} {path} (uid {mailbox.uid}, gid {mailbox.gid})",
-                found=True,
-                result=[path],
-            )
-        )
+        words.update(key=key, path=path, uid=mailbox.uid, gid=mailbox.gid)
+        if mailbox.maildir.endswith("/"):
+            text = _("delivered to maildir %(path)s")
+            if key == address:
+                step = _(
+                    "mailbox %(address)s: delivered to maildir %(path)s (uid %(uid)s, gid %(gid)s)"
+                )
+            else:
+                step = _(
+                    "%(address)s: mailbox %(key)s: delivered to maildir %(path)s "
+                    "(uid %(uid)s, gid %(gid)s)"
+                )
+        else:
+            text = _("delivered to mbox file %(path)s")
+            if key == address:
+                step = _(
+                    "mailbox %(address)s: delivered to mbox file %(path)s "
+                    "(uid %(uid)s, gid %(gid)s)"
+                )
+            else:
+                step = _(
+                    "%(address)s: mailbox %(key)s: delivered to mbox file %(path)s "
+                    "(uid %(uid)s, gid %(gid)s)"
+                )
+        self.steps.append(Step("mailbox", address, step % words, found=True, result=[path]))
         return Recipient(
             address,
             DELIVERED,
-            f"delivered to {kind} {path}",
+            text % words,
             maildir=path,
             uid=mailbox.uid,
             gid=mailbox.gid,
@@ -390,71 +479,70 @@ class _Tracer:
 
     # --- smtpd ---------------------------------------------------------------------------
     def rcpt(self, address: str) -> tuple[int, str, bool]:
-        _, domain = split_address(address)
+        """(Postfix's reply to RCPT TO, in English as Postfix writes it, hosted)."""
+        _local, domain = split_address(address)
+        words = {"address": address, "domain": domain}
         if not hosted(self.t, domain):
-            row = self.t.domain(domain)
-            why = f"domain {domain} is disabled" if row else f"{domain} is not in domains"
-            self.steps.append(
-                Step("domain", address, f"{why}: outside clients get 454 relay access denied")
-            )
+            if self.t.domain(domain):
+                text = _(
+                    "domain %(domain)s is disabled: outside clients get 454 relay access denied"
+                )
+            else:
+                text = _(
+                    "%(domain)s is not in domains: outside clients get 454 relay access denied"
+                )
+            self.steps.append(Step("domain", address, text % words))
             return 454, "4.7.1 Relay access denied", False
         relayed = relay(self.t, domain)
         if relayed is not None:
             return self._relay_rcpt(address, domain)
-        self.steps.append(Step("domain", address, f"{domain} is hosted (enabled)", found=True))
+        text = _("%(domain)s is hosted (enabled)") % words
+        self.steps.append(Step("domain", address, text, found=True))
         if self.lookup(address, explain=True) is not None:
             return 250, "2.1.5 Ok", True
         key = delivery_mailbox(self.t, address)
         if key:
-            self.steps.append(
-                Step("mailbox", address, f"no alias, but mailbox {key} is enabled: accepted")
-            )
+            text = _("no alias, but mailbox %(key)s is enabled: accepted") % {"key": key}
+            self.steps.append(Step("mailbox", address, text))
             return 250, "2.1.5 Ok", True
-        named = self._named(address)
-        why = (
-            f"mailbox {named} is disabled"
-            if self._mailbox_why(address) == "is disabled"
-            else f"no alias or mailbox {named}"
-        )
-        self.steps.append(Step("mailbox", address, f"{why}: 550 user unknown at RCPT"))
+        words["named"] = self._named(address)
+        if self._mailbox_disabled(address):
+            text = _("mailbox %(named)s is disabled: 550 user unknown at RCPT")
+        else:
+            text = _("no alias or mailbox %(named)s: 550 user unknown at RCPT")
+        self.steps.append(Step("mailbox", address, text % words))
         return 550, "5.1.1 User unknown in virtual mailbox table", True
 
     def _relay_rcpt(self, address: str, domain: str) -> tuple[int, str, bool]:
         """RCPT for a relay domain: virtual_alias_maps, then relay_recipient_maps."""
         backup_mx = self.t.backup_mx(domain)
-        who = (
-            "a backup MX: any recipient is accepted"
-            if backup_mx
-            else "only its enabled aliases and mailboxes are accepted"
-        )
-        transport = self.t.domain_transport(domain)
-        self.steps.append(
-            Step(
-                "domain",
-                address,
-                f"{domain} is a relay domain (enabled, transport {transport}): {who}",
-                found=True,
+        words = {"domain": domain, "transport": self.t.domain_transport(domain)}
+        if backup_mx:
+            text = _(
+                "%(domain)s is a relay domain (enabled, transport %(transport)s): a backup MX: "
+                "any recipient is accepted"
             )
-        )
+        else:
+            text = _(
+                "%(domain)s is a relay domain (enabled, transport %(transport)s): only its "
+                "enabled aliases and mailboxes are accepted"
+            )
+        self.steps.append(Step("domain", address, text % words, found=True))
         # `hosted` False: relay_domains, not virtual_mailbox_domains.
         if self.lookup(address, explain=True) is not None:
             return 250, "2.1.5 Ok", False
         if relay_recipient(self.t, address):
             if not backup_mx:
                 key = delivery_mailbox(self.t, address)
-                self.steps.append(
-                    Step("mailbox", address, f"no alias, but mailbox {key} is enabled: accepted")
-                )
+                text = _("no alias, but mailbox %(key)s is enabled: accepted") % {"key": key}
+                self.steps.append(Step("mailbox", address, text))
             return 250, "2.1.5 Ok", False
-        named = self._named(address)
-        self.steps.append(
-            Step(
-                "mailbox",
-                address,
-                f"no enabled alias or mailbox {named} in relay domain {domain}: "
-                "550 user unknown at RCPT",
-            )
+        words["named"] = self._named(address)
+        text = _(
+            "no enabled alias or mailbox %(named)s in relay domain %(domain)s: "
+            "550 user unknown at RCPT"
         )
+        self.steps.append(Step("mailbox", address, text % words))
         return 550, "5.1.1 User unknown in relay recipient table", False
 
 
@@ -546,6 +634,7 @@ class Hidden:
     maildir = None
 
     def __init__(self, domain: str, outcome: str):
-        self.address = f"(an address in {domain})"
+        self.address = _("(an address in %(domain)s)") % {"domain": domain}
         self.outcome = outcome
-        self.text = "in a domain you do not administer"
+        self.label = outcome_label(outcome)
+        self.text = _("in a domain you do not administer")

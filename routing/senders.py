@@ -22,6 +22,7 @@ send", by asking `owners` about every address that could name M.
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from aliases.models import Alias, is_domain_source
 from routing.extensions import split_extension
@@ -44,10 +45,10 @@ class Owner:
     @property
     def text(self) -> str:
         if self.why == MAILBOX:
-            return "its own mailbox"
+            return _("its own mailbox")
         if self.why == LISTED:
-            return f"listed by the alias {self.rule}"
-        return f"the same user at the target of the domain alias {self.rule}"
+            return _("listed by the alias %(alias)s") % {"alias": self.rule}
+        return _("the same user at the target of the domain alias %(alias)s") % {"alias": self.rule}
 
 
 @dataclass(frozen=True)

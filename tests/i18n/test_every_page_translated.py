@@ -86,10 +86,7 @@ NOT_WORDS = re.compile(
 )
 
 # Routes whose pages still show English (README, "Languages": what is not translated yet).
-UNFINISHED = {
-    # the address tracer: its explanations are still English
-    "audit:trace",
-}
+UNFINISHED: set[str] = set()
 
 
 class Segments(HTMLParser):
