@@ -9,20 +9,23 @@ mailboxes, 1,000,000 aliases). Writes create rows named bench-api-*, removed at 
 """
 
 import argparse
-import base64
 import json
 import time
 import uuid
-from urllib.parse import quote, urlencode
 
 from _setup import django_setup, percentile
 from pages import SIZES, bench_domain, users
 
 
-def cursor_after(mail: str) -> str:
-    """The `cursor` of the page after `mail`, as DRF's CursorPagination writes it (base64
-    of its `p=position` query), URL-quoted."""
-    return quote(base64.b64encode(urlencode({"p": mail}).encode()).decode())
+def page_after(mail: str) -> str:
+    """The alias list's page after `mail`, its link written by the API's own paginator."""
+    from rest_framework.pagination import Cursor
+
+    from api.v1.pagination import KeysetPagination
+
+    paginator = KeysetPagination("mail")
+    paginator.base_url = "/api/v1/aliases/"
+    return paginator.encode_cursor(Cursor(offset=0, reverse=False, position=mail))
 
 
 def reads(domain: str, mailbox: str, middle: str) -> dict[str, str]:
@@ -31,7 +34,7 @@ def reads(domain: str, mailbox: str, middle: str) -> dict[str, str]:
         "mailbox list": "/api/v1/mailboxes/",
         "alias list": "/api/v1/aliases/",
         "alias list, 1000 rows": "/api/v1/aliases/?limit=1000",
-        "alias list, a middle page": f"/api/v1/aliases/?cursor={middle}",
+        "alias list, a middle page": middle,
         "aliases of a domain": f"/api/v1/aliases/?domain={domain}",
         "alias prefix search": "/api/v1/aliases/?prefix=fwd00001",
         "catch-alls": "/api/v1/aliases/?kind=catch-all",
@@ -111,7 +114,7 @@ def main() -> None:
     for role, user in users([domain]).items():
         created = tokens.create(user, "bench", actor=actor)
         client = Client(HTTP_AUTHORIZATION=f"Bearer {created.secret}")
-        bench_role(client, role, domain, mailbox, cursor_after(middle), args.requests)
+        bench_role(client, role, domain, mailbox, page_after(middle), args.requests)
         ApiToken.objects.filter(pk=created.token.pk).delete()
     Alias.objects.filter(mail__startswith="bench-api-").delete()
 
