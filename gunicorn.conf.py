@@ -15,4 +15,7 @@ limit_request_line = 8190
 # then MariaDB on the same host): on 2 cores, 2 workers answered 190 requests/s, 4 workers
 # 165 and 2 workers × 4 threads 181 (docs/PERFORMANCE.md, "Under load"). WEB_CONCURRENCY,
 # gunicorn's own variable, or --workers overrides it.
-workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
+usable_cores = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)  # (no sched_getaffinity on macOS, where a developer may run `make run`)
+workers = int(os.environ.get("WEB_CONCURRENCY") or usable_cores)
