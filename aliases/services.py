@@ -48,6 +48,12 @@ def alias_fingerprint(alias: Alias) -> str:
     return fingerprint.fingerprint({"destination": alias.destination})
 
 
+def alias_etag(alias: Alias) -> str:
+    """The whole row (`alias_snapshot`), as the API's ETag: unlike `alias_fingerprint`,
+    which covers what the edit form writes, it changes on a concurrent disable too."""
+    return fingerprint.fingerprint(alias_snapshot(alias))
+
+
 def normalize_source(text: str) -> str:
     """An alias source: `local@domain`, or `@domain` for a catch-all / domain alias."""
     text = (text or "").strip()

@@ -105,6 +105,12 @@ def mailbox_fingerprint(mailbox: Mailbox) -> str:
     )
 
 
+def mailbox_etag(mailbox: Mailbox) -> str:
+    """The whole row (`mailbox_snapshot`), as the API's ETag: unlike `mailbox_fingerprint`,
+    which covers what the edit form writes, it changes on a concurrent disable too."""
+    return fingerprint.fingerprint(mailbox_snapshot(mailbox))
+
+
 def get_domain(name: str, *, for_update: bool = False) -> Domain:
     name = normalize_domain(name)
     queryset = Domain.objects.select_for_update() if for_update else Domain.objects

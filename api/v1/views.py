@@ -273,7 +273,7 @@ def _update_domain(request, name: str, data) -> Response:
 
 def _mailbox_response(mailbox, status=200) -> Response:
     response = Response(s.mailbox_out(mailbox), status=status)
-    return _with_etag(response, domain_services.mailbox_fingerprint(mailbox))
+    return _with_etag(response, domain_services.mailbox_etag(mailbox))
 
 
 class MailboxList(APIView):
@@ -359,7 +359,7 @@ def _update_mailbox(request, address: str, data) -> Response:
     actor = _actor(request)
     over_limit = _over_limit(request)
     current = domain_services.get_mailbox(address, for_update=True)
-    _precondition(request, domain_services.mailbox_fingerprint(current), f"Mailbox {address}")
+    _precondition(request, domain_services.mailbox_etag(current), f"Mailbox {address}")
     with _limits_told(request):
         domain_services.update_mailbox(
             address,
@@ -407,7 +407,7 @@ class MailboxForward(APIView):
 
 def _alias_response(alias, status=200) -> Response:
     response = Response(s.alias_out(alias), status=status)
-    return _with_etag(response, alias_services.alias_fingerprint(alias))
+    return _with_etag(response, alias_services.alias_etag(alias))
 
 
 class AliasList(APIView):
@@ -493,7 +493,7 @@ def _update_alias(request, source: str, data) -> Response:
     """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
     actor = _actor(request)
     current = alias_services.get_alias(source, for_update=True)
-    _precondition(request, alias_services.alias_fingerprint(current), f"Alias {source}")
+    _precondition(request, alias_services.alias_etag(current), f"Alias {source}")
     if "destination" in data:
         alias_services.replace_alias(source, data["destination"], actor=actor)
     if "enabled" in data and data["enabled"] != bool(current.enabled):

@@ -67,6 +67,19 @@ def test_a_stale_patch_of_an_alias_or_domain_is_412(api_su):
     assert Domain.objects.get(domain="example.org").enabled
 
 
+@pytest.mark.parametrize("url", [JOHN, SALES])
+def test_a_concurrent_disable_makes_the_etag_stale(api_a, url):
+    """The ETag covers the whole row: a PATCH loaded before someone disabled the mailbox
+    or alias cannot write a name or destination over that change unseen."""
+    etag = api_a.get(url)["ETag"]
+    assert api_a.send("PATCH", url, {"enabled": False})["ETag"] != etag
+    body = {"name": "Late"} if url == JOHN else {"destination": "late@gmail.com"}
+    before = AuditEntry.objects.count()
+    response = api_a.send("PATCH", url, body, HTTP_IF_MATCH=etag)
+    assert response.status_code == 412
+    assert AuditEntry.objects.count() == before
+
+
 def test_an_alias_patch_keeps_what_is_not_sent(api_a):
     disabled = api_a.send("PATCH", SALES, {"enabled": False}).json()
     assert disabled == {
