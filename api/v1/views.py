@@ -19,6 +19,7 @@ from dataclasses import replace
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -382,20 +383,26 @@ class MailboxForward(APIView):
 
     @extend_schema(request=s.ForwardPut, responses=s.AliasOut, parameters=[IF_MATCH])
     @fields(ALIAS_FIELDS, "destination")
+    @method_decorator(transaction.atomic)
     def put(self, request, address):
         mailbox = access.get_mailbox_for_user(request.user, address)
         data = _valid(s.ForwardPut, request)
+        if _if_match(request) is not None:
+            # The ETag of the mailbox's own alias row (`_alias_response`), locked in the
+            # order forward_mailbox locks: the mailbox, then its row.
+            domain_services.get_mailbox(mailbox.address, for_update=True)
+            try:
+                row = alias_services.get_alias(mailbox.address, for_update=True)
+                current = alias_services.alias_etag(row)
+            except ValidationError:
+                current = ""  # no row of its own yet (an adopted mailbox): no ETag matches
+            _precondition(request, current, f"Alias {mailbox.address}")
         row = alias_services.forward_mailbox(
-            mailbox.address,
-            data["destination"],
-            actor=_actor(request),
-            keep_copy=data["keep_copy"],
-            expected=_if_match(request),
+            mailbox.address, data["destination"], actor=_actor(request), keep_copy=data["keep_copy"]
         )
         return _alias_response(row)
 
     @extend_schema(responses=s.AliasOut)
-    @extend_schema(responses={204: None})
     def delete(self, request, address):
         mailbox = access.get_mailbox_for_user(request.user, address)
         row = alias_services.stop_forwarding_mailbox(mailbox.address, actor=_actor(request))

@@ -80,6 +80,22 @@ def test_a_concurrent_disable_makes_the_etag_stale(api_a, url):
     assert AuditEntry.objects.count() == before
 
 
+def test_a_forward_put_checks_if_match_against_the_etag_it_returns(api_a):
+    url = "/api/v1/mailboxes/john@example.org/forward/"
+    body = {"destination": "x@gmail.com", "keep_copy": True}
+    etag = api_a.get("/api/v1/aliases/john@example.org/")["ETag"]
+    first = api_a.send("PUT", url, body, HTTP_IF_MATCH=etag)
+    assert first.status_code == 200, first.content
+    before = AuditEntry.objects.count()
+    stale = api_a.send("PUT", url, {**body, "destination": "y@gmail.com"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    again = api_a.send(
+        "PUT", url, {**body, "destination": "y@gmail.com"}, HTTP_IF_MATCH=first["ETag"]
+    )
+    assert again.status_code == 200
+    assert AuditEntry.objects.count() == before + 1
+
+
 def test_an_alias_patch_keeps_what_is_not_sent(api_a):
     disabled = api_a.send("PATCH", SALES, {"enabled": False}).json()
     assert disabled == {
