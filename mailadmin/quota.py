@@ -134,19 +134,24 @@ def _size_words(language: str | None) -> tuple[dict[str, str], str]:
     return units, get_format("DECIMAL_SEPARATOR", language)
 
 
-def human_size(size: int) -> str:
-    """'1.5 GB' for 1.5 × 1024³ bytes, in the active language ('1,5 Go' in French)."""
+def human_size(size: int, *, exact: bool = False) -> str:
+    """'1.5 GB' for 1.5 × 1024³ bytes, in the active language ('1,5 Go' in French).
+
+    `exact`: only a text that `parse` reads back as the same bytes, in the largest unit that
+    writes it with at most one decimal, else in bytes ('1288490189 B', not '1.2 GB')."""
     units, decimal = _size_words(get_language())
     for unit in ("T", "G", "M", "K"):
         if size >= UNITS[unit]:
             number = size / UNITS[unit]
             text = f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
-            return f"{text.replace('.', decimal)} {units[unit]}"
+            if not exact or int(float(text) * UNITS[unit]) == size:
+                return f"{text.replace('.', decimal)} {units[unit]}"
     return f"{size} {units['']}"
 
 
-def humanize(value: str) -> str:
-    """A stored quota for lists: '524288000S,1000C' → '500 MB, 1000 messages'."""
+def humanize(value: str, *, exact: bool = False) -> str:
+    """A stored quota for lists: '524288000S,1000C' → '500 MB, 1000 messages' (`exact`: see
+    `human_size`)."""
     if not value:
         return _("unlimited")
     if not is_courier_quota(value):
@@ -154,16 +159,19 @@ def humanize(value: str) -> str:
     size, count = limits(value)
     parts = []
     if size:
-        parts.append(human_size(size))
+        parts.append(human_size(size, exact=exact))
     if count:
         parts.append(ngettext("%(count)s message", "%(count)s messages", count) % {"count": count})
     return ", ".join(parts)
 
 
-def as_input(value: str) -> str:
-    """A stored quota in the words `parse` reads back ('1.5 GB, 1000 messages', 'unlimited'),
-    the same in every language: the value of a form's quota field and of the API. `humanize`
-    is for reading only: French '1,5 Go' is not a quota `parse` accepts (its comma separates
-    size from count)."""
+def as_input(value: str, *, exact: bool = False) -> str:
+    """A stored quota in the words `parse` reads ('1.5 GB, 1000 messages', 'unlimited'), the
+    same in every language: the value of a form's quota field and of the API. `humanize` is
+    for reading only: French '1,5 Go' is not a quota `parse` accepts (its comma separates
+    size from count).
+
+    A form rounds an odd size ('1.2 MB') and keeps the stored value when that text comes back
+    unchanged (domains.forms); the API, where nothing remembers it, asks for `exact` words."""
     with override("en"):
-        return humanize(value)
+        return humanize(value, exact=exact)

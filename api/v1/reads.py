@@ -147,5 +147,5 @@ class MailboxUsage(APIView):
                 "source": usage.source,
                 "measured_at": usage.measured_at.isoformat(),
             }
-        shown = quota.as_input(mailbox.quota)
+        shown = quota.as_input(mailbox.quota, exact=True)
         return Response({"address": mailbox.address, "quota": shown, "usage": measured})

@@ -215,7 +215,7 @@ def mailbox_out(mailbox: Mailbox) -> dict:
     return {
         "address": mailbox.address,
         "name": mailbox.name,
-        "quota": quota.as_input(mailbox.quota),
+        "quota": quota.as_input(mailbox.quota, exact=True),
         "enabled": bool(mailbox.enabled),
     }
 

@@ -173,3 +173,14 @@ def test_a_patch_of_another_admins_mailbox_is_404(api_a):
     response = api_a.send("PATCH", "/api/v1/mailboxes/mary@other.org/", {"name": "x"})
     assert response.status_code == 404
     assert Mailbox.objects.get(address="mary@other.org").name == "Mary"
+
+
+def test_an_odd_quota_put_back_as_the_api_gave_it_changes_nothing(api_a):
+    update_mailbox("john@example.org", actor=ACTOR, quota_text="1234567S")
+    shown = api_a.get(JOHN).json()
+    assert shown["quota"] == "1234567 B"  # exact: "1.2 MB" would read back as 1258291 bytes
+    before = AuditEntry.objects.count()
+    response = api_a.send("PUT", JOHN, {"name": shown["name"], "quota": shown["quota"]})
+    assert response.status_code == 200
+    assert Mailbox.objects.get(address="john@example.org").quota == "1234567S"
+    assert AuditEntry.objects.count() == before

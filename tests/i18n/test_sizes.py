@@ -73,3 +73,18 @@ def test_a_french_mailbox_page_saves_its_own_quota_unchanged(admin_a):  # noqa: 
     response = a_client.post(url, {"name": "John", "quota": initial})
     assert response.status_code == 302
     assert Mailbox.objects.get(address="john@example.org").quota == "1610612736S"
+
+
+@pytest.mark.parametrize(
+    "size, typed",
+    [
+        (GIB * 3 // 2, "1.5 GB"),
+        (1_288_490_189, "1288490189 B"),  # 1.2 GB would read back as 1,288,490,188
+        (1536 * 1024**2 + 1024, "1572865 KB"),
+        (1127, "1127 B"),
+        (5 * 1024**4, "5 TB"),
+    ],
+)
+def test_an_exact_quota_reads_back_as_the_same_bytes(size, typed):
+    assert quota.as_input(f"{size}S", exact=True) == typed
+    assert quota.parse(typed) == f"{size}S"
