@@ -77,9 +77,9 @@ def _ago(params: dict) -> dict:
 # --- dead-end ----------------------------------------------------------------------------------
 DEAD_DISABLED_DOMAIN = _text(
     "dead-end.disabled-domain",
-    # Translators: %(source)s is an alias (an address or @domain) that sends mail to
-    # %(address)s (the arrow); "it" is that mail.
     gettext_lazy(
+        # Translators: %(source)s is an alias (an address or @domain) that sends mail to
+        # %(address)s (the arrow); "it" is that mail.
         "%(source)s → %(address)s is in disabled domain %(domain)s: Postfix relays it out."
     ),
 )
@@ -97,16 +97,16 @@ DEAD_DISABLED_MAILBOX = _text(
 )
 DEAD_DOMAIN_ALIAS_DISABLED = _text(
     "dead-end.domain-alias-disabled",
-    # Translators: %(alias)s is @domain, %(target)s is @%(domain)s.
     gettext_lazy(
+        # Translators: %(alias)s is @domain, %(target)s is @%(domain)s.
         "Domain alias %(alias)s → %(target)s: %(domain)s is disabled, so Postfix relays "
         "its mail out."
     ),
 )
 DEAD_DOMAIN_ALIAS_ELSEWHERE = _text(
     "dead-end.domain-alias-elsewhere",
-    # Translators: %(alias)s is @%(name)s, %(target)s is @%(domain)s.
     gettext_lazy(
+        # Translators: %(alias)s is @%(name)s, %(target)s is @%(domain)s.
         "Domain alias %(alias)s → %(target)s: %(domain)s is not hosted here, so Postfix "
         "relays all mail of %(name)s out to it. Right only if %(domain)s is hosted elsewhere."
     ),
@@ -126,9 +126,9 @@ DEAD_SELF_DISABLED = _text(
 # --- loop --------------------------------------------------------------------------------------
 LOOP = _text(
     "loop",
-    # Translators: %(route)s is the addresses of the loop joined by arrows (a → b → a);
-    # 4.6.0 is Postfix's status code.
     gettext_lazy(
+        # Translators: %(route)s is the addresses of the loop joined by arrows (a → b → a);
+        # 4.6.0 is Postfix's status code.
         "Mail loops: %(route)s. Postfix refuses the message (4.6.0 alias expansion error)."
     ),
 )
@@ -136,17 +136,17 @@ LOOP = _text(
 # --- swallowed-mailbox, receives-nothing, backscatter -----------------------------------------
 SWALLOWED = _text(
     "swallowed-mailbox",
-    # Translators: %(address)s → %(address)s is the self-alias row the mailbox lacks;
-    # @%(domain)s is a catch-all or a domain alias.
     gettext_lazy(
+        # Translators: %(address)s → %(address)s is the self-alias row the mailbox lacks;
+        # @%(domain)s is a catch-all or a domain alias.
         "Mailbox %(address)s has no enabled alias row %(address)s → %(address)s: the "
         "catch-all or domain alias @%(domain)s takes all its mail."
     ),
 )
 RECEIVES_NOTHING = _text(
     "receives-nothing",
-    # Translators: %(targets)s is a comma-separated list of addresses.
     gettext_lazy(
+        # Translators: %(targets)s is a comma-separated list of addresses.
         "Mailbox %(address)s receives nothing: its own alias row sends its mail to "
         "%(targets)s and keeps no copy, so no mail reaches its maildir."
     ),
@@ -160,9 +160,9 @@ RECEIVES_NOTHING_NOWHERE = _text(
 )
 BACKSCATTER = _text(
     "backscatter",
-    # Translators: %(alias)s and %(target)s are @domain; "any unknown user%(alias)s" reads
-    # "any unknown user@alias.example". RCPT is the SMTP command; keep the code as it is.
     gettext_lazy(
+        # Translators: %(alias)s and %(target)s are @domain; "any unknown user%(alias)s" reads
+        # "any unknown user@alias.example". RCPT is the SMTP command; keep the code as it is.
         "Domain alias %(alias)s → %(target)s with the guide's alias map: mail for any "
         "unknown user%(alias)s is accepted, then bounced (backscatter). The no-backscatter "
         "map style (`mail config postfix --style no-backscatter`) refuses it at RCPT."
@@ -172,9 +172,9 @@ BACKSCATTER = _text(
 # --- domain-state ------------------------------------------------------------------------------
 DOMAIN_MISSING = _text(
     "domain-state.missing",
-    # Translators: two counts in one sentence, so no plural form is chosen: say them in a
-    # way that reads right for any number (e.g. "mailboxes: 3").
     gettext_lazy(
+        # Translators: two counts in one sentence, so no plural form is chosen: say them in a
+        # way that reads right for any number (e.g. "mailboxes: 3").
         "%(mailboxes)s mailbox(es) and %(aliases)s alias(es) of %(domain)s, which is not in "
         "the domains table: Postfix does not host them and the panel cannot manage them. "
         "Add the domain or remove the rows."
@@ -182,10 +182,10 @@ DOMAIN_MISSING = _text(
 )
 DOMAIN_MISSING_EMPTY = _text(
     "domain-state.missing-empty",
-    # Translators: rows whose address has an empty domain part. Two counts in one
-    # sentence, so no plural form is chosen: say them in a way that reads right for any
-    # number (e.g. "mailboxes: 3").
     gettext_lazy(
+        # Translators: rows whose address has an empty domain part. Two counts in one
+        # sentence, so no plural form is chosen: say them in a way that reads right for any
+        # number (e.g. "mailboxes: 3").
         "%(mailboxes)s mailbox(es) and %(aliases)s alias(es) of (no domain), which is not in "
         "the domains table: Postfix does not host them and the panel cannot manage them. "
         "Add the domain or remove the rows."
@@ -193,9 +193,9 @@ DOMAIN_MISSING_EMPTY = _text(
 )
 DOMAIN_DISABLED = _text(
     "domain-state.disabled",
-    # Translators: two counts in one sentence, so no plural form is chosen: say them in a
-    # way that reads right for any number (e.g. "mailboxes: 3"). 454 is an SMTP reply code.
     gettext_lazy(
+        # Translators: two counts in one sentence, so no plural form is chosen: say them in a
+        # way that reads right for any number (e.g. "mailboxes: 3"). 454 is an SMTP reply code.
         "Domain %(domain)s is disabled: its %(mailboxes)s mailbox(es) and %(aliases)s "
         "alias(es) are inert (outside mail gets 454; locally submitted mail is still "
         "rewritten by its aliases)."
@@ -205,24 +205,24 @@ DOMAIN_DISABLED = _text(
 # --- passwords ---------------------------------------------------------------------------------
 DEFAULT_PASSWORD = _text(
     "default-password",
-    # Translators: %(hash)s is the hash itself; "ChangeMe" is the password, keep it as is.
     gettext_lazy(
+        # Translators: %(hash)s is the hash itself; "ChangeMe" is the password, keep it as is.
         "Mailbox %(address)s still has the guide's default hash %(hash)s "
         '(the password "ChangeMe"): anyone can log in. Set a password.'
     ),
 )
 NOT_A_HASH = _text(
     "weak-password.not-a-hash",
-    # Translators: crypt is the column of the users table, keep it as is.
     gettext_lazy(
+        # Translators: crypt is the column of the users table, keep it as is.
         "Mailbox %(address)s has a crypt value that is no password hash the mail servers "
         "accept: nobody can log in. Set a password."
     ),
 )
 DES_CRYPT = _text(
     "weak-password.des-crypt",
-    # Translators: des_crypt is the name of the hash scheme.
     gettext_lazy(
+        # Translators: des_crypt is the name of the hash scheme.
         "Mailbox %(address)s has a legacy des_crypt hash, which reads only the first 8 "
         "characters of a password (so a self-service login with a longer one cannot upgrade "
         "it): ask the owner to set a new password."
@@ -230,8 +230,8 @@ DES_CRYPT = _text(
 )
 WEAK_SCHEME = _text(
     "weak-password.weak-scheme",
-    # Translators: %(scheme)s is the name of the hash scheme, e.g. md5_crypt.
     gettext_lazy(
+        # Translators: %(scheme)s is the name of the hash scheme, e.g. md5_crypt.
         "Mailbox %(address)s has a weak %(scheme)s hash: set a new password (or let the "
         "owner log in to self-service, which upgrades it)."
     ),
@@ -242,8 +242,8 @@ EMPTY_PASSWORD = _text(
 )
 PLAINTEXT_PASSWORD = _text(
     "plaintext-password",
-    # Translators: clear is the column of the users table, keep it as is.
     gettext_lazy(
+        # Translators: clear is the column of the users table, keep it as is.
         "Mailbox %(address)s has a plain-text password in the clear column. Setting a "
         "password through the panel empties it."
     ),
@@ -252,18 +252,18 @@ PLAINTEXT_PASSWORD = _text(
 # --- bad-quota, mailbox-full, usage-stale ------------------------------------------------------
 BAD_QUOTA = _text(
     "bad-quota",
-    # Translators: %(quota)s is the stored value, quoted; 524288000S is a quota string as
-    # Courier reads it, keep it as is.
     gettext_lazy(
+        # Translators: %(quota)s is the stored value, quoted; 524288000S is a quota string as
+        # Courier reads it, keep it as is.
         "Mailbox %(address)s has quota %(quota)s, which Courier ignores (no quota at all). "
         "Use e.g. 524288000S for 500 MB."
     ),
 )
 OVER_QUOTA = _text(
     "mailbox-full.over",
-    # Translators: %(size)s is a size (1.5 GB), %(quota)s the quota (500 MB, 1000 messages).
-    # The English keeps "messages" for any count; the translations choose the plural form.
     ngettext_lazy(
+        # Translators: %(size)s is a size (1.5 GB), %(quota)s the quota (500 MB, 1000 messages).
+        # The English keeps "messages" for any count; the translations choose the plural form.
         "Mailbox %(address)s is over its quota (%(size)s and %(messages)s messages of "
         "%(quota)s): new mail bounces.",
         "Mailbox %(address)s is over its quota (%(size)s and %(messages)s messages of "
@@ -274,10 +274,10 @@ OVER_QUOTA = _text(
 )
 NEARLY_FULL = _text(
     "mailbox-full.nearly",
-    # Translators: %(percent)s%% is how full it is (90%); %(size)s is a size (1.5 GB),
-    # %(quota)s the quota (500 MB, 1000 messages). The English keeps "messages" for any
-    # count; the translations choose the plural form.
     ngettext_lazy(
+        # Translators: %(percent)s%% is how full it is (90%); %(size)s is a size (1.5 GB),
+        # %(quota)s the quota (500 MB, 1000 messages). The English keeps "messages" for any
+        # count; the translations choose the plural form.
         "Mailbox %(address)s is %(percent)s%% full (%(size)s and %(messages)s messages of "
         "%(quota)s).",
         "Mailbox %(address)s is %(percent)s%% full (%(size)s and %(messages)s messages of "
@@ -288,9 +288,9 @@ NEARLY_FULL = _text(
 )
 USAGE_STALE = _text(
     "usage-stale",
-    # Translators: %(ago)s is a duration (2 days, 3 hours); `mail usage collect` is a
-    # command, keep it as is.
     ngettext_lazy(
+        # Translators: %(ago)s is a duration (2 days, 3 hours); `mail usage collect` is a
+        # command, keep it as is.
         "The usage of %(count)s mailbox of %(domain)s was last measured %(ago)s ago: is "
         "`mail usage collect` running (cron or its systemd timer)?",
         "The usage of %(count)s mailboxes of %(domain)s was last measured %(ago)s ago: is "
@@ -303,79 +303,79 @@ USAGE_STALE = _text(
 # --- maildir -----------------------------------------------------------------------------------
 MAILDIR_OUTSIDE = _text(
     "maildir.outside",
-    # Translators: %(maildir)s is the maildir column's value, quoted; virtual_mailbox_base
-    # is Postfix's setting, keep it as is.
     gettext_lazy(
+        # Translators: %(maildir)s is the maildir column's value, quoted; virtual_mailbox_base
+        # is Postfix's setting, keep it as is.
         "Mailbox %(address)s has maildir %(maildir)s, which is absolute or climbs out of "
         "virtual_mailbox_base: its mail is written outside the mail store."
     ),
 )
 MAILDIR_OTHER_DOMAIN = _text(
     "maildir.other-domain",
-    # Translators: %(maildir)s is the maildir column's value, quoted.
     gettext_lazy(
+        # Translators: %(maildir)s is the maildir column's value, quoted.
         "Mailbox %(address)s has maildir %(maildir)s, in the directory of domain "
         "%(domain)s: its mail is stored among that domain's."
     ),
 )
 MAILDIR_SAME = _text(
     "maildir.same",
-    # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
-    # quoted.
     gettext_lazy(
+        # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
+        # quoted.
         "Mailbox %(address)s has maildir %(maildir)s, the same maildir as %(other)s: each "
         "can read and expunge the other's mail."
     ),
 )
 MAILDIR_SAME_HIDDEN = _text(
     "maildir.same-hidden",
-    # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
-    # quoted.
     gettext_lazy(
+        # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
+        # quoted.
         "Mailbox %(address)s has maildir %(maildir)s, the same maildir as a mailbox of "
         "another domain: each can read and expunge the other's mail."
     ),
 )
 MAILDIR_INSIDE = _text(
     "maildir.inside",
-    # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
-    # quoted.
     gettext_lazy(
+        # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
+        # quoted.
         "Mailbox %(address)s has maildir %(maildir)s, inside the maildir of %(other)s: each "
         "can read and expunge the other's mail."
     ),
 )
 MAILDIR_INSIDE_HIDDEN = _text(
     "maildir.inside-hidden",
-    # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
-    # quoted.
     gettext_lazy(
+        # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
+        # quoted.
         "Mailbox %(address)s has maildir %(maildir)s, inside the maildir of a mailbox of "
         "another domain: each can read and expunge the other's mail."
     ),
 )
 MAILDIR_HOLDS = _text(
     "maildir.holds",
-    # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
-    # quoted.
     gettext_lazy(
+        # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
+        # quoted.
         "Mailbox %(address)s has maildir %(maildir)s, which holds the maildir of %(other)s: "
         "each can read and expunge the other's mail."
     ),
 )
 MAILDIR_HOLDS_HIDDEN = _text(
     "maildir.holds-hidden",
-    # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
-    # quoted.
     gettext_lazy(
+        # Translators: two mailboxes whose maildirs overlap; %(maildir)s is the maildir,
+        # quoted.
         "Mailbox %(address)s has maildir %(maildir)s, which holds the maildir of a mailbox "
         "of another domain: each can read and expunge the other's mail."
     ),
 )
 MAILDIR_BY_HAND = _text(
     "maildir.by-hand",
-    # Translators: follows a maildir finding; users and aliases are the tables' names.
     gettext_lazy(
+        # Translators: follows a maildir finding; users and aliases are the tables' names.
         "The panel does not take this address as stored: fix or remove its users and "
         "aliases rows by hand."
     ),
@@ -385,9 +385,9 @@ MAILDIR_BY_HAND = _text(
 CASE_TWINS = {
     "domain": _text(
         "case.twins.domain",
-        # Translators: %(values)s is a comma-separated list of the rows' values. The
-        # English keeps "rows" for any count; the translations choose the plural form.
         ngettext_lazy(
+            # Translators: %(values)s is a comma-separated list of the rows' values. The
+            # English keeps "rows" for any count; the translations choose the plural form.
             "%(count)s domain rows differ only by case: %(values)s. Lookups may find either.",
             "%(count)s domain rows differ only by case: %(values)s. Lookups may find either.",
             "count",
@@ -395,9 +395,9 @@ CASE_TWINS = {
     ),
     "mailbox": _text(
         "case.twins.mailbox",
-        # Translators: %(values)s is a comma-separated list of the rows' values. The
-        # English keeps "rows" for any count; the translations choose the plural form.
         ngettext_lazy(
+            # Translators: %(values)s is a comma-separated list of the rows' values. The
+            # English keeps "rows" for any count; the translations choose the plural form.
             "%(count)s mailbox rows differ only by case: %(values)s. Lookups may find either.",
             "%(count)s mailbox rows differ only by case: %(values)s. Lookups may find either.",
             "count",
@@ -405,9 +405,9 @@ CASE_TWINS = {
     ),
     "alias": _text(
         "case.twins.alias",
-        # Translators: %(values)s is a comma-separated list of the rows' values. The
-        # English keeps "rows" for any count; the translations choose the plural form.
         ngettext_lazy(
+            # Translators: %(values)s is a comma-separated list of the rows' values. The
+            # English keeps "rows" for any count; the translations choose the plural form.
             "%(count)s alias rows differ only by case: %(values)s. Lookups may find either.",
             "%(count)s alias rows differ only by case: %(values)s. Lookups may find either.",
             "count",
@@ -417,9 +417,9 @@ CASE_TWINS = {
 CASE_CAPITALS = {
     "domain": _text(
         "case.capitals.domain",
-        # Translators: %(examples)s lists up to five of the rows' values. The English keeps
-        # "row(s)" for any count; the translations choose the plural form.
         ngettext_lazy(
+            # Translators: %(examples)s lists up to five of the rows' values. The English keeps
+            # "row(s)" for any count; the translations choose the plural form.
             "%(count)s domain row(s) stored with capitals (e.g. %(examples)s): the mail "
             "servers look addresses up in lower case, which only a case-insensitive "
             "collation matches.",
@@ -431,9 +431,9 @@ CASE_CAPITALS = {
     ),
     "mailbox": _text(
         "case.capitals.mailbox",
-        # Translators: %(examples)s lists up to five of the rows' values. The English keeps
-        # "row(s)" for any count; the translations choose the plural form.
         ngettext_lazy(
+            # Translators: %(examples)s lists up to five of the rows' values. The English keeps
+            # "row(s)" for any count; the translations choose the plural form.
             "%(count)s mailbox row(s) stored with capitals (e.g. %(examples)s): the mail "
             "servers look addresses up in lower case, which only a case-insensitive "
             "collation matches.",
@@ -445,9 +445,9 @@ CASE_CAPITALS = {
     ),
     "alias": _text(
         "case.capitals.alias",
-        # Translators: %(examples)s lists up to five of the rows' values. The English keeps
-        # "row(s)" for any count; the translations choose the plural form.
         ngettext_lazy(
+            # Translators: %(examples)s lists up to five of the rows' values. The English keeps
+            # "row(s)" for any count; the translations choose the plural form.
             "%(count)s alias row(s) stored with capitals (e.g. %(examples)s): the mail "
             "servers look addresses up in lower case, which only a case-insensitive "
             "collation matches.",
