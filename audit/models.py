@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from audit.findings import texts
 from audit.findings.kinds import FINDING_KINDS
 
 
@@ -63,7 +64,13 @@ class StoredFinding(models.Model):
     object_type = models.CharField(max_length=20)
     object_id = models.CharField(max_length=255)
     domain = models.CharField(max_length=255, blank=True)
-    message = models.TextField()
+    message = models.TextField()  # in English, as `mail check` says it
+    text_keys = models.CharField(
+        max_length=200, blank=True, help_text="its sentences' keys (audit.findings.texts)"
+    )
+    params = models.JSONField(
+        null=True, blank=True, help_text="their values (null: stored before they were kept)"
+    )
     link = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -82,3 +89,8 @@ class StoredFinding(models.Model):
     @property
     def kind_label(self) -> str:
         return FINDING_KINDS.get(self.kind, self.kind)
+
+    @property
+    def explanation(self) -> str:
+        """In the active language; a row stored before the texts were kept says its English."""
+        return texts.explain(self.text_keys, self.params, self.message)

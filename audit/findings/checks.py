@@ -36,11 +36,12 @@ from django.db.models.functions import Concat, Lower
 from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.timesince import timesince
 
 from aliases.models import Alias
 from aliases.services import MailboxDelivery
+from audit.findings import texts
 from audit.findings.kinds import ERROR, FINDING_KINDS, INFO, WARNING
+from audit.findings.texts import Text
 from domains.models import GUIDE_DEFAULT_CRYPT, Domain, Mailbox
 from mailadmin import maildirs, passwords, quota
 from mailadmin.addresses import domain_of, normalize_address
@@ -71,10 +72,26 @@ class Finding:
     object_type: str  # "alias", "mailbox" or "domain"
     object_id: str
     domain: str
-    message: str
+    texts: tuple[Text, ...]  # its sentences (audit.findings.texts), all from `params`
+    params: dict
     url_name: str = ""
     url_args: tuple = ()
     url_query: str = ""
+
+    @property
+    def message(self) -> str:
+        """In English, whatever the active language: `mail check`, --json, the API and the
+        stored report's column."""
+        return " ".join(text.english(self.params) for text in self.texts)
+
+    @property
+    def explanation(self) -> str:
+        """In the active language: the findings page."""
+        return " ".join(text.render(self.params) for text in self.texts)
+
+    @property
+    def text_keys(self) -> str:
+        return " ".join(text.key for text in self.texts)
 
     @property
     def link(self) -> str | None:
@@ -103,19 +120,24 @@ class Finding:
         }
 
 
-def _alias_finding(kind: str, level: str, mail: str, message: str) -> Finding:
-    return Finding(kind, level, "alias", mail, domain_of(mail), message, "aliases:edit", (mail,))
+def _alias_finding(kind: str, level: str, mail: str, text: Text, params: dict) -> Finding:
+    return Finding(
+        kind, level, "alias", mail, domain_of(mail), (text,), params, "aliases:edit", (mail,)
+    )
 
 
-def _mailbox_finding(kind: str, level: str, address: str, message: str, *, page="") -> Finding:
+def _mailbox_finding(
+    kind: str, level: str, address: str, text: Text, params: dict, *, page=""
+) -> Finding:
     url = f"domains:mailbox_{page}" if page else "domains:mailbox"
-    return Finding(kind, level, "mailbox", address, domain_of(address), message, url, (address,))
+    name = domain_of(address)
+    return Finding(kind, level, "mailbox", address, name, (text,), params, url, (address,))
 
 
-def _domain_finding(kind: str, level: str, name: str, message: str, **link) -> Finding:
+def _domain_finding(kind: str, level: str, name: str, text: Text, params: dict, **link) -> Finding:
     url_name = link.pop("url_name", "domains:detail")
     url_args = link.pop("url_args", (name,))
-    return Finding(kind, level, "domain", name, name, message, url_name, url_args, **link)
+    return Finding(kind, level, "domain", name, name, (text,), params, url_name, url_args, **link)
 
 
 # --- the context every check gets ----------------------------------------------------------
@@ -150,8 +172,8 @@ class CheckContext:
 # default style): a domain alias rewrites every address, whether its target exists or not.
 
 
-def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, str] | None:
-    """(level, reason) when mail from `source` to local `target` cannot be delivered."""
+def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, Text, dict] | None:
+    """(level, text, params) when mail from `source` to local `target` cannot be delivered."""
     for found in follow(routes, target):
         address = found.address
         name = domain_of(address)
@@ -159,7 +181,8 @@ def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, s
         if state is None:
             return None  # rewritten to a domain hosted elsewhere
         if not state:
-            return WARNING, f"{address} is in disabled domain {name}: Postfix relays it out"
+            params = {"source": source, "address": address, "domain": name}
+            return WARNING, texts.DEAD_DISABLED_DOMAIN, params
         if relay(routes, name) is not None:
             return None  # a relay domain's mail is handed to its transport
         if address != source:
@@ -170,10 +193,11 @@ def _why_dead(routes: PreloadedTables, source: str, target: str) -> tuple[str, s
             if found.kind == DOMAIN_ALIAS:
                 continue  # rewritten by the domain alias: look at the next address
         state = mailbox_state(routes, address)
+        params = {"source": source, "address": address}
         if state is None:
-            return ERROR, f"{address} has no mailbox and no alias: the mail bounces"
+            return ERROR, texts.DEAD_NO_MAILBOX, params
         if not state:
-            return WARNING, f"mailbox {address} is disabled: the mail bounces"
+            return WARNING, texts.DEAD_DISABLED_MAILBOX, params
         return None
     return None
 
@@ -190,36 +214,21 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
         for target in targets:
             if not routes.is_local(target):
                 continue
-            dead = _why_dead(routes, mail, target)
-            if dead:
-                level, reason = dead
-                findings.append(_alias_finding("dead-end", level, mail, f"{mail} → {reason}."))
+            if dead := _why_dead(routes, mail, target):
+                level, text, params = dead
+                findings.append(_alias_finding("dead-end", level, mail, text, params))
     for name, targets in routes.domain_rows.items():
         target = targets[0]
         if not target.startswith("@") or not ctx.in_scope(name):
             continue
         state = routes.domains.get(target[1:])
+        params = {"alias": "@" + name, "target": target, "domain": target[1:], "name": name}
         if state is False:
-            findings.append(
-                _alias_finding(
-                    "dead-end",
-                    WARNING,
-                    "@" + name,
-                    f"Domain alias @{name} → {target}: {target[1:]} is disabled, so "
-                    "Postfix relays its mail out.",
-                )
-            )
+            text = texts.DEAD_DOMAIN_ALIAS_DISABLED
+            findings.append(_alias_finding("dead-end", WARNING, "@" + name, text, params))
         elif state is None:  # e.g. the target domain was removed, its domain alias kept
-            findings.append(
-                _alias_finding(
-                    "dead-end",
-                    INFO,
-                    "@" + name,
-                    f"Domain alias @{name} → {target}: {target[1:]} is not hosted here, so "
-                    f"Postfix relays all mail of {name} out to it. Right only if "
-                    f"{target[1:]} is hosted elsewhere.",
-                )
-            )
+            text = texts.DEAD_DOMAIN_ALIAS_ELSEWHERE
+            findings.append(_alias_finding("dead-end", INFO, "@" + name, text, params))
     self_rows = ctx.scoped(Alias.objects.filter(enabled=True).self_rows())
     # The mailbox's state (None: no mailbox) is selected, one lookup per row, and filtered
     # here: as a NOT EXISTS filter MariaDB materializes every enabled mailbox first.
@@ -232,14 +241,10 @@ def check_dead_ends(ctx: CheckContext) -> list[Finding]:
         if state or relay(ctx.routes, domain_of(mail)) is not None:
             continue  # a relay domain's self row: its mail is relayed, not delivered here
         if state is None:
-            message = f"{mail} → itself, but there is no mailbox {mail}: the mail bounces."
-            findings.append(_alias_finding("dead-end", ERROR, mail, message))
+            text, level = texts.DEAD_SELF_NO_MAILBOX, ERROR
         else:
-            message = (
-                f"Mailbox {mail} is disabled but its own alias row is enabled: Postfix accepts "
-                "its mail, then bounces it."
-            )
-            findings.append(_alias_finding("dead-end", WARNING, mail, message))
+            text, level = texts.DEAD_SELF_DISABLED, WARNING
+        findings.append(_alias_finding("dead-end", level, mail, text, {"address": mail}))
     return findings
 
 
@@ -322,8 +327,7 @@ def check_loops(ctx: CheckContext) -> list[Finding]:
         ordered = cycle[start:] + cycle[:start]
         route = " → ".join([*ordered, ordered[0]])
         subject = min(in_scope)
-        message = f"Mail loops: {route}. Postfix refuses the message (4.6.0 alias expansion error)."
-        findings.append(_alias_finding("loop", ERROR, subject, message))
+        findings.append(_alias_finding("loop", ERROR, subject, texts.LOOP, {"route": route}))
     return findings
 
 
@@ -363,8 +367,8 @@ def check_swallowed_mailboxes(ctx: CheckContext) -> list[Finding]:
                 "swallowed-mailbox",
                 ERROR,
                 address,
-                f"Mailbox {address} has no enabled alias row {address} → {address}: the "
-                f"catch-all or domain alias @{name} takes all its mail.",
+                texts.SWALLOWED,
+                {"address": address, "domain": name},
             )
             for address, name, own in rows.iterator(STREAM_CHUNK)
             if not own
@@ -394,12 +398,11 @@ def check_mailboxes_receiving_nothing(ctx: CheckContext) -> list[Finding]:
         delivery = MailboxDelivery.of(mail, destination)
         if delivery.keeps_copy:
             continue
-        where = ", ".join(delivery.targets) or "nowhere"
-        message = (
-            f"Mailbox {mail} receives nothing: its own alias row sends its mail to {where} "
-            "and keeps no copy, so no mail reaches its maildir."
+        params = {"address": mail, "targets": ", ".join(delivery.targets)}
+        text = texts.RECEIVES_NOTHING if delivery.targets else texts.RECEIVES_NOTHING_NOWHERE
+        findings.append(
+            _mailbox_finding("receives-nothing", INFO, mail, text, params, page="forward")
         )
-        findings.append(_mailbox_finding("receives-nothing", INFO, mail, message, page="forward"))
     return findings
 
 
@@ -418,9 +421,8 @@ def check_backscatter(ctx: CheckContext) -> list[Finding]:
             "backscatter",
             WARNING,
             mail,
-            f"Domain alias {mail} → {destination} with the guide's alias map: mail for any "
-            f"unknown user{mail} is accepted, then bounced (backscatter). The no-backscatter "
-            "map style (`mail config postfix --style no-backscatter`) refuses it at RCPT.",
+            texts.BACKSCATTER,
+            {"alias": mail, "target": destination},
         )
         for mail, destination in rows
     ]
@@ -441,24 +443,15 @@ def check_domain_state(ctx: CheckContext) -> list[Finding]:
     findings = []
     for key, (name, mailboxes, aliases) in sorted(counts.items()):
         if key not in hosted:  # a missing domain's rows belong to no domain admin
-            message = (
-                f"{mailboxes} mailbox(es) and {aliases} alias(es) of {name or '(no domain)'}, "
-                "which is not in the domains table: Postfix does not host them and the panel "
-                "cannot manage them. Add the domain or remove the rows."
-            )
-            findings.append(
-                _domain_finding(
-                    "domain-state", ERROR, name, message, url_name="domains:create", url_args=()
-                )
-            )
+            text = texts.DOMAIN_MISSING if name else texts.DOMAIN_MISSING_EMPTY
+            params = {"mailboxes": mailboxes, "aliases": aliases, "domain": name}
+            link = {"url_name": "domains:create", "url_args": ()}
+            findings.append(_domain_finding("domain-state", ERROR, name, text, params, **link))
         elif not hosted[key][1]:
             name = hosted[key][0]
-            message = (
-                f"Domain {name} is disabled: its {mailboxes} mailbox(es) and {aliases} "
-                "alias(es) are inert (outside mail gets 454; locally submitted mail is "
-                "still rewritten by its aliases)."
-            )
-            findings.append(_domain_finding("domain-state", WARNING, name, message))
+            params = {"mailboxes": mailboxes, "aliases": aliases, "domain": name}
+            text = texts.DOMAIN_DISABLED
+            findings.append(_domain_finding("domain-state", WARNING, name, text, params))
     return findings
 
 
@@ -470,8 +463,8 @@ def check_default_passwords(ctx: CheckContext) -> list[Finding]:
             "default-password",
             ERROR,
             address,
-            f"Mailbox {address} still has the guide's default hash {GUIDE_DEFAULT_CRYPT} "
-            '(the password "ChangeMe"): anyone can log in. Set a password.',
+            texts.DEFAULT_PASSWORD,
+            {"address": address, "hash": GUIDE_DEFAULT_CRYPT},
             page="password",
         )
         for (address,) in rows.iterator(STREAM_CHUNK)
@@ -489,27 +482,17 @@ def check_weak_passwords(ctx: CheckContext) -> list[Finding]:
     for address, crypt in rows.iterator(STREAM_CHUNK):
         scheme = passwords.scheme_of(crypt)
         if scheme is None:
-            level = ERROR
-            message = (
-                f"Mailbox {address} has a crypt value that is no password hash the mail "
-                "servers accept: nobody can log in. Set a password."
-            )
+            level, text = ERROR, texts.NOT_A_HASH
         elif scheme == "des_crypt":
-            level = WARNING
-            message = (
-                f"Mailbox {address} has a legacy des_crypt hash, which reads only the first 8 "
-                "characters of a password (so a self-service login with a longer one cannot "
-                "upgrade it): ask the owner to set a new password."
-            )
+            level, text = WARNING, texts.DES_CRYPT
         elif scheme in passwords.WEAK_SCHEMES:
-            level = WARNING
-            message = (
-                f"Mailbox {address} has a weak {scheme} hash: set a new password (or let "
-                "the owner log in to self-service, which upgrades it)."
-            )
+            level, text = WARNING, texts.WEAK_SCHEME
         else:
             continue
-        findings.append(_mailbox_finding("weak-password", level, address, message, page="password"))
+        params = {"address": address, "scheme": scheme}
+        findings.append(
+            _mailbox_finding("weak-password", level, address, text, params, page="password")
+        )
     return findings
 
 
@@ -520,7 +503,8 @@ def check_empty_passwords(ctx: CheckContext) -> list[Finding]:
             "empty-password",
             ERROR,
             address,
-            f"Mailbox {address} has an empty crypt column: set a password.",
+            texts.EMPTY_PASSWORD,
+            {"address": address},
             page="password",
         )
         for (address,) in rows.iterator(STREAM_CHUNK)
@@ -535,8 +519,8 @@ def check_plaintext_passwords(ctx: CheckContext) -> list[Finding]:
             "plaintext-password",
             ERROR,
             address,
-            f"Mailbox {address} has a plain-text password in the clear column. Setting a "
-            "password through the panel empties it.",
+            texts.PLAINTEXT_PASSWORD,
+            {"address": address},
             page="password",
         )
         for (address,) in rows.iterator(STREAM_CHUNK)
@@ -551,8 +535,8 @@ def check_quotas(ctx: CheckContext) -> list[Finding]:
             "bad-quota",
             WARNING,
             address,
-            f"Mailbox {address} has quota {value!r}, which Courier ignores (no quota at all). "
-            f"Use e.g. 524288000S for 500 MB.",
+            texts.BAD_QUOTA,
+            {"address": address, "quota": repr(value)},
         )
         for address, value in rows.iterator(STREAM_CHUNK)
         if not quota.is_courier_quota(value)
@@ -571,20 +555,26 @@ def check_mailbox_usage(ctx: CheckContext) -> list[Finding]:
         fill = fill_of(quota_string, size, messages)
         if fill is None or fill < WARN_FILL:
             continue
-        used = f"{quota.human_size(size)} and {messages} messages of {quota.humanize(quota_string)}"
+        params = {
+            "address": address,
+            "percent": fill // 10,
+            "size": size,
+            "messages": messages,
+            "quota": quota_string,
+        }
         if fill > FULL_FILL:
-            message = f"Mailbox {address} is over its quota ({used}): new mail bounces."
+            level, text = ERROR, texts.OVER_QUOTA
         else:
-            message = f"Mailbox {address} is {fill // 10}% full ({used})."
-        level = ERROR if fill > FULL_FILL else WARNING
-        findings.append(_mailbox_finding("mailbox-full", level, address, message))
+            level, text = WARNING, texts.NEARLY_FULL
+        findings.append(_mailbox_finding("mailbox-full", level, address, text, params))
     return findings
 
 
 def check_usage_stale(ctx: CheckContext) -> list[Finding]:
     """Domains whose usage was last measured more than a day ago: `mail usage collect` is
     not running (one GROUP BY over the indexed measurement time)."""
-    since = timezone.now() - timedelta(seconds=STALE_AFTER)
+    now = timezone.now()
+    since = now - timedelta(seconds=STALE_AFTER)
     rows = (
         ctx.scoped(MailboxUsage.objects.filter(measured_at__lt=since), "mailbox__domain_name")
         .values("mailbox__domain_name")
@@ -596,15 +586,19 @@ def check_usage_stale(ctx: CheckContext) -> list[Finding]:
             "usage-stale",
             WARNING,
             domain,
-            f"The usage of {n} mailbox{'es' if n != 1 else ''} of {domain} was last measured "
-            f"{timesince(newest)} ago: is `mail usage collect` running (cron or its systemd "
-            "timer)?",
+            texts.USAGE_STALE,
+            {
+                "count": n,
+                "domain": domain,
+                "measured": newest.isoformat(),
+                "checked": now.isoformat(),
+            },
         )
         for domain, n, newest in rows
     ]
 
 
-def _maildir_finding(address: str, message: str) -> Finding:
+def _maildir_finding(address: str, text: Text, params: dict) -> Finding:
     """Linked to the mailbox's page, unless the panel no longer accepts its address (a
     quoted or slashed local part): then the row is removed by hand."""
     try:
@@ -612,12 +606,9 @@ def _maildir_finding(address: str, message: str) -> Finding:
     except ValidationError:
         usable = False
     if usable:
-        return _mailbox_finding("maildir", ERROR, address, message)
-    message += (
-        " The panel does not take this address as stored: fix or remove its users and "
-        "aliases rows by hand."
-    )
-    return Finding("maildir", ERROR, "mailbox", address, domain_of(address), message)
+        return _mailbox_finding("maildir", ERROR, address, text, params)
+    both = (text, texts.MAILDIR_BY_HAND)
+    return Finding("maildir", ERROR, "mailbox", address, domain_of(address), both, params)
 
 
 def check_maildirs(ctx: CheckContext) -> list[Finding]:
@@ -638,19 +629,13 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
         path = maildirs.resolve(maildir.replace("\0", ""))
         if path is None:
             if ctx.in_scope(name):
-                message = (
-                    f"Mailbox {address} has maildir {maildir!r}, which is absolute or climbs "
-                    "out of virtual_mailbox_base: its mail is written outside the mail store."
-                )
-                findings.append(_maildir_finding(address, message))
+                params = {"address": address, "maildir": repr(maildir)}
+                findings.append(_maildir_finding(address, texts.MAILDIR_OUTSIDE, params))
             continue
         other = maildirs.outside_own_domain(path, name, domains)
         if other and ctx.in_scope(name):
-            message = (
-                f"Mailbox {address} has maildir {maildir!r}, in the directory of domain "
-                f"{other}: its mail is stored among that domain's."
-            )
-            findings.append(_maildir_finding(address, message))
+            params = {"address": address, "maildir": repr(maildir), "domain": other}
+            findings.append(_maildir_finding(address, texts.MAILDIR_OTHER_DOMAIN, params))
         entries.append(f"{path}\0{address}")
     entries.sort()
     enclosing: list[tuple[str, str]] = []
@@ -668,18 +653,16 @@ def check_maildirs(ctx: CheckContext) -> list[Finding]:
                     continue
                 reported.add(this)
                 visible = ctx.in_scope(domain_of(that).lower())
-                shown = that if visible else "a mailbox of another domain"
                 if same:
-                    relation = f"the same maildir as {shown}"
+                    text = texts.MAILDIR_SAME if visible else texts.MAILDIR_SAME_HIDDEN
                 elif this == address:
-                    relation = f"inside the maildir of {shown}"
+                    text = texts.MAILDIR_INSIDE if visible else texts.MAILDIR_INSIDE_HIDDEN
                 else:
-                    relation = f"which holds the maildir of {shown}"
-                message = (
-                    f"Mailbox {this} has maildir {where!r}, {relation}: each can read and "
-                    "expunge the other's mail."
-                )
-                findings.append(_maildir_finding(this, message))
+                    text = texts.MAILDIR_HOLDS if visible else texts.MAILDIR_HOLDS_HIDDEN
+                params = {"address": this, "maildir": repr(where)}
+                if visible:
+                    params["other"] = that
+                findings.append(_maildir_finding(this, text, params))
         enclosing.append((path, address))
     return findings
 
@@ -731,8 +714,8 @@ def check_case(ctx: CheckContext) -> list[Finding]:
                         ERROR,
                         values[0],
                         key,
-                        f"{len(values)} {what} rows differ only by case: {', '.join(values)}. "
-                        "Lookups may find either.",
+                        texts.CASE_TWINS[what],
+                        {"count": len(values), "values": ", ".join(values)},
                     )
                 )
         stored = [v for v in capitals if v not in duplicated and v in visible]
@@ -744,21 +727,21 @@ def check_case(ctx: CheckContext) -> list[Finding]:
                     WARNING,
                     examples[0],
                     examples[0].lower(),
-                    f"{len(stored)} {what} row(s) stored with capitals "
-                    f"(e.g. {', '.join(examples)}): the mail servers look addresses up in lower "
-                    "case, which only a case-insensitive collation matches.",
+                    texts.CASE_CAPITALS[what],
+                    {"count": len(stored), "examples": ", ".join(examples)},
                 )
             )
     return findings
 
 
-def _case_finding(what: str, level: str, value: str, key: str, message: str) -> Finding:
+def _case_finding(what: str, level: str, value: str, key: str, text: Text, params: dict) -> Finding:
     if what == "domain":
-        return _domain_finding("case", level, value, message, url_name="domains:list", url_args=())
+        link = {"url_name": "domains:list", "url_args": ()}
+        return _domain_finding("case", level, value, text, params, **link)
     name = domain_of(key)
     url = "aliases:list" if what == "alias" else "domains:mailbox_list"
     query = f"q={re.sub(r'[^a-z0-9@._+-]', '', key)}"
-    return Finding("case", level, what, value, name, message, url, (), query)
+    return Finding("case", level, what, value, name, (text,), params, url, (), query)
 
 
 ROLE_ADDRESSES = ("postmaster", "abuse")
@@ -795,7 +778,8 @@ def check_role_addresses(ctx: CheckContext) -> list[Finding]:
                         "role-address",
                         WARNING,
                         name,
-                        f"Domain {name} has no {local}@{name} (RFC 2142): add an alias.",
+                        texts.ROLE_ADDRESS,
+                        {"domain": name, "address": f"{local}@{name}"},
                         url_name="aliases:create",
                         url_args=(),
                     )

@@ -44,6 +44,8 @@ def save_report(
                     object_id=f.object_id[:255],
                     domain=f.domain[:255],
                     message=f.message,
+                    text_keys=f.text_keys,
+                    params=f.params,
                     link=(f.link or "")[:500],
                 )
                 for position, f in enumerate(report.findings)
