@@ -199,7 +199,7 @@ def replace_alias(
     """
     source, destination = _validated(source, destinations)
     alias = get_alias(source, for_update=True)
-    fingerprint.check(alias_fingerprint(alias), expected, f"Alias {alias.mail}")
+    fingerprint.check(alias_fingerprint(alias), expected, "alias", alias.mail)
     if destination == alias.destination:
         return alias  # nothing changes: nothing is written or recorded (a repeated PUT)
     before = alias_snapshot(alias)
@@ -341,7 +341,7 @@ def forward_mailbox(
     delivery = MailboxDelivery(source, tuple(targets), keep_copy, on_vacation)
     destination = destination_text(source, delivery.row_destinations())
     if row:
-        fingerprint.check(alias_fingerprint(row), expected, f"Alias {row.mail}")
+        fingerprint.check(alias_fingerprint(row), expected, "alias", row.mail)
         row.destination = destination
         row.save(update_fields=["destination"])
     else:  # an adopted mailbox without its own row

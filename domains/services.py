@@ -206,7 +206,7 @@ def update_domain(
     """Change the transport; `backup_mx` None keeps the setting (a hosted domain has none).
     `expected`: the `domain_fingerprint` the editor loaded (see update_mailbox)."""
     domain = get_domain(name, for_update=True)
-    fingerprint.check(domain_fingerprint(domain), expected, f"Domain {domain.domain}")
+    fingerprint.check(domain_fingerprint(domain), expected, "domain", domain.domain)
     was_backup_mx = is_backup_mx(domain)
     before = {**domain_snapshot(domain), **_relay_fields(domain, was_backup_mx)}
     domain.transport = validate_transport(transport)
@@ -527,7 +527,7 @@ def update_mailbox(
     """Change name, quota or the password lock; `expected` is the `mailbox_fingerprint` the
     editor loaded: when given and the row changed since, nothing is written."""
     mailbox = get_mailbox(address, for_update=True)
-    fingerprint.check(mailbox_fingerprint(mailbox), expected, f"Mailbox {mailbox.address}")
+    fingerprint.check(mailbox_fingerprint(mailbox), expected, "mailbox", mailbox.address)
     before = mailbox_snapshot(mailbox)
     if name is not None:
         if len(name) > 128:

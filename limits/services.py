@@ -373,7 +373,7 @@ def set_limits(
     if unknown:
         raise ValueError(f"unknown limits {sorted(unknown)}")
     limits = DomainLimits.objects.select_for_update().filter(domain=domain).first()
-    fingerprint.check(limits_fingerprint(limits), expected, f"The limits setting of {name}")
+    fingerprint.check(limits_fingerprint(limits), expected, "limits", name)
     before = snapshot(limits)
     limits = limits or DomainLimits(domain=domain)
     for key, value in values.items():

@@ -118,10 +118,10 @@ def _with_etag(response: Response, tag: str) -> Response:
     return response
 
 
-def _precondition(request, current: str, what: str) -> None:
+def _precondition(request, current: str, kind: str, name: str) -> None:
     """A stale `If-Match` refuses the write (mailadmin.fingerprint, the edit forms' rule),
     checked against the row locked for the write's transaction."""
-    fingerprint.check(current, _if_match(request), what)
+    fingerprint.check(current, _if_match(request), kind, name)
 
 
 def _valid(serializer_class, request, *, partial: bool = False):
@@ -260,7 +260,7 @@ def _update_domain(request, name: str, data) -> Response:
     """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
     actor = _actor(request)
     current = domain_services.get_domain(name, for_update=True)
-    _precondition(request, domain_services.domain_fingerprint(current), f"Domain {name}")
+    _precondition(request, domain_services.domain_fingerprint(current), "domain", name)
     if "transport" in data:
         domain_services.update_domain(name, actor=actor, transport=data["transport"])
     if "enabled" in data and data["enabled"] != current.enabled:
@@ -359,7 +359,7 @@ def _update_mailbox(request, address: str, data) -> Response:
     actor = _actor(request)
     over_limit = _over_limit(request)
     current = domain_services.get_mailbox(address, for_update=True)
-    _precondition(request, domain_services.mailbox_fingerprint(current), f"Mailbox {address}")
+    _precondition(request, domain_services.mailbox_fingerprint(current), "mailbox", address)
     with _limits_told(request):
         domain_services.update_mailbox(
             address,
@@ -493,7 +493,7 @@ def _update_alias(request, source: str, data) -> Response:
     """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
     actor = _actor(request)
     current = alias_services.get_alias(source, for_update=True)
-    _precondition(request, alias_services.alias_fingerprint(current), f"Alias {source}")
+    _precondition(request, alias_services.alias_fingerprint(current), "alias", source)
     if "destination" in data:
         alias_services.replace_alias(source, data["destination"], actor=actor)
     if "enabled" in data and data["enabled"] != bool(current.enabled):
