@@ -200,7 +200,7 @@ class ImportReport:
             "unchanged": dict(self.unchanged),
             "skipped": dict(self.skipped),
             "notes": {category: len(items) for category, items in self.notes.items()},
-            "over_limit": self.over_limit,
+            "over_limit": limits.english(self.over_limit),
         }
 
 
