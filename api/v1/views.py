@@ -176,7 +176,9 @@ def _require_own_domain(user, name: str) -> None:
     """A create in a domain that is not the user's is refused like one in a domain that
     is not hosted, so that it tells nothing about other domains."""
     if not access.is_superuser(user) and not access.may_use_domain(user, name):
-        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain")
+        raise ValidationError(
+            _("Domain %(domain)s is not hosted here.") % {"domain": name}, code="no_domain"
+        )
 
 
 def _require_scope_to_create(user, name: str) -> None:
@@ -299,7 +301,7 @@ def _create_mailbox(request, address: str, data) -> Response:
     address = normalize_address(address)
     _require_own_domain(request.user, domain_of(address))
     if not data.get("password"):
-        raise ValidationError({"password": ["A new mailbox needs a password."]})
+        raise ValidationError({"password": [_("A new mailbox needs a password.")]})
     with _limits_told(request):
         mailbox = domain_services.create_mailbox(
             address,
@@ -425,7 +427,8 @@ class AliasList(APIView):
             queryset = queryset.filter(domain_name=name)
         if kind := request.query_params.get("kind", ""):
             if kind not in AliasKind.values:
-                raise ValidationError("kind is one of " + ", ".join(AliasKind.values) + ".")
+                kinds = ", ".join(AliasKind.values)
+                raise ValidationError(_("kind is one of %(kinds)s.") % {"kinds": kinds})
             queryset = queryset.filter(kind_q(kind))
         if prefix := _prefix(request):
             queryset = queryset.filter(mail__istartswith=prefix)
