@@ -451,8 +451,10 @@ def set_limits(
                 code="invalid_default_quota",
             )
     after = snapshot(limits)
-    lines = report(name, limits)
-    over = [line.text for line in lines if line.over]
+    use = use_of(name)
+    lines = report(name, limits, use)
+    with translation.override(None):  # the audit log keeps its records in English
+        over = [line.text for line in report(name, limits, use) if line.over]
     if after != before:
         limits.save()
         record(

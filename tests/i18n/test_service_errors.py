@@ -91,6 +91,13 @@ def test_the_audit_entry_of_a_confirmed_limit_stays_english(superuser):
     assert entry.message == "over the limit, confirmed: " + MAX_QUOTA["en"]
 
 
+def test_the_audit_entry_of_limits_set_below_the_use_stays_english(mail_data):
+    with translation.override("fr"):
+        set_limits("example.org", actor=ACTOR, mailboxes="0")
+    entry = AuditEntry.objects.filter(action="limits").latest("id")
+    assert entry.message == "now over: 1 / 0 mailboxes"
+
+
 def test_the_api_explains_a_bad_domain_in_the_requests_language(api_su):
     body = {"domain": "exa mple.org"}
     response = api_su.send("POST", "/api/v1/domains/", body, HTTP_ACCEPT_LANGUAGE="fr")
