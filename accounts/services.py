@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import DomainAssignment, StaffLanguage
@@ -51,7 +52,7 @@ def get_domain_admin(pk: int, *, for_update: bool = False) -> User:
     try:
         return queryset.get(pk=pk)
     except User.DoesNotExist:
-        raise ValidationError("There is no such domain admin.", code="no_admin") from None
+        raise ValidationError(_("There is no such domain admin."), code="no_admin") from None
 
 
 def _assign(user: User, domains: list[Domain]) -> None:
@@ -66,7 +67,7 @@ def _assign(user: User, domains: list[Domain]) -> None:
 @sensitive_variables()
 def validate_admin_password(password: str, user: User) -> None:
     if not password:
-        raise ValidationError("A password cannot be empty.", code="empty_password")
+        raise ValidationError(_("A password cannot be empty."), code="empty_password")
     password_validation.validate_password(password, user)
 
 
@@ -77,10 +78,14 @@ def create_domain_admin(
 ) -> User:
     username = (username or "").strip()
     if not username or len(username) > 150:
-        raise ValidationError("A username has 1 to 150 characters.", code="invalid_username")
+        raise ValidationError(
+            _("A username has 1 to %(max)s characters.") % {"max": 150}, code="invalid_username"
+        )
     User.username_validator(username)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(f"User {username} already exists.", code="exists")
+        raise ValidationError(
+            _("User %(username)s already exists.") % {"username": username}, code="exists"
+        )
     user = User(username=username, email=email, is_staff=True, is_superuser=False)
     validate_admin_password(password, user)
     user.set_password(password)
@@ -115,13 +120,13 @@ def _check_superuser_change(user: User, *, superuser: bool, active: bool, actor:
         return
     if not superuser and user.username == actor.name:
         raise ValidationError(
-            "You cannot remove your own superuser rights; another superuser can.",
+            _("You cannot remove your own superuser rights; another superuser can."),
             code="own_superuser",
         )
     if (not superuser or not active) and not _other_active_superusers(user):
         raise ValidationError(
-            f"{user.username} is the last active superuser: make another account a "
-            "superuser first.",
+            _("%(username)s is the last active superuser: make another account a superuser first.")
+            % {"username": user.username},
             code="last_superuser",
         )
 
@@ -131,7 +136,7 @@ def get_staff_account(pk: int, *, for_update: bool = False) -> User:
     try:
         return queryset.get(pk=pk)
     except User.DoesNotExist:
-        raise ValidationError("There is no such staff account.", code="no_admin") from None
+        raise ValidationError(_("There is no such staff account."), code="no_admin") from None
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ confirmation first. A mailbox's own row is edited only as the mailbox's forward.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +121,7 @@ class ForwardForm(AliasFormBase):
             shown = display_domain(domain)
             self.fields["source"].widget.attrs["placeholder"] = f"name@{shown}"
             self.fields["source"].help_text = format_html(
-                "The name alone is enough: the address is then at {}.", shown
+                _("The name alone is enough: the address is then at {domain}."), domain=shown
             )
 
     def clean_source(self) -> str:
@@ -137,10 +138,12 @@ class ForwardForm(AliasFormBase):
             # Its alias row is its delivery: a forward here would silently replace it.
             raise ValidationError(
                 format_html(
-                    '{} is a mailbox: <a href="{}">forward its mail</a> on its own page, '
-                    "where you choose whether it keeps a copy.",
-                    source,
-                    reverse("domains:mailbox_forward", args=[source]),
+                    _(
+                        '{address} is a mailbox: <a href="{url}">forward its mail</a> on its '
+                        "own page, where you choose whether it keeps a copy."
+                    ),
+                    address=source,
+                    url=reverse("domains:mailbox_forward", args=[source]),
                 ),
                 code="mailbox_forward",
             )
@@ -185,7 +188,7 @@ class CatchAllForm(DomainChoiceMixin, AliasFormBase):
 
     def __init__(self, *args, domain: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.domain_field("source", "Catch-all for the domain", domain)
+        self.domain_field("source", _("Catch-all for the domain"), domain)
         self.order_fields(["source", "destinations", "enabled", "confirm"])
 
     def clean_destinations(self) -> list[str]:
@@ -215,28 +218,34 @@ class DomainAliasForm(DomainChoiceMixin, AliasFormBase):
 
     def __init__(self, *args, domain: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.domain_field("source", "Alias domain")
-        self.domain_field("destinations", "Delivers to the same users of")
+        self.domain_field("source", _("Alias domain"))
+        # Translators: a form label followed by a list of domains.
+        self.domain_field("destinations", _("Delivers to the same users of"))
         for name in ("source", "destinations"):
             self.fields[name].choices = [("", CHOOSE), *self.fields[name].choices]
-        self.fields["source"].help_text = "The domain whose mail goes elsewhere."
+        self.fields["source"].help_text = _("The domain whose mail goes elsewhere.")
         page_domain = dict(self.fields["source"].choices).get(domain) if domain else None
         if page_domain:
             self.fields["source"].help_text = format_html(
-                "The domain whose mail goes elsewhere. For {}: choose it here to send its "
-                "mail to another domain, or below to receive another domain's mail.",
-                page_domain,
+                _(
+                    "The domain whose mail goes elsewhere. For {domain}: choose it here to send "
+                    "its mail to another domain, or below to receive another domain's mail."
+                ),
+                domain=page_domain,
             )
         self.fields["destinations"].help_text = self.what_happens()
         self.order_fields(["source", "destinations", "enabled", "confirm"])
 
     def what_happens(self) -> str:
         """In words, with the chosen domains once the form comes back with a choice."""
-        return format_html(
-            "Mail for anything@{} will go to the same address at {}.",
-            self.chosen("source") or "alias.tld",
-            self.chosen("destinations") or "target.tld",
-        )
+        words = {
+            "domain": escape(self.chosen("source") or "alias.tld"),
+            "target": escape(self.chosen("destinations") or "target.tld"),
+        }
+        # The enable page's sentence (templates/aliases/alias_set_enabled.html), one
+        # translation for both; the domains in it are escaped.
+        text = _("Mail for anything@%(domain)s will go to the same address at %(target)s.")
+        return SafeString(text % words)
 
     def chosen(self, name: str) -> str:
         """The Unicode name of the domain chosen in field `name` of a bound form, or ''."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aliases.models import (
     Alias,
@@ -61,7 +62,8 @@ def normalize_source(text: str) -> str:
         source = "@" + normalize_domain(text[1:])
         if len(source) > ALIAS_MAX:  # a domain may fill its own column; '@' makes one more
             raise ValidationError(
-                f"{text!r} is too long: an alias source has at most {ALIAS_MAX} characters.",
+                _("%(value)s is too long: an alias source has at most %(limit)s characters.")
+                % {"value": repr(text), "limit": ALIAS_MAX},
                 code="too_long",
             )
         return source
@@ -79,7 +81,7 @@ def parse_destinations(value: str | list[str]) -> list[str]:
         if dest not in result:
             result.append(dest)
     if not result:
-        raise ValidationError("An alias needs at least one destination.", code="no_destination")
+        raise ValidationError(_("An alias needs at least one destination."), code="no_destination")
     return result
 
 
@@ -92,8 +94,10 @@ def _validated(
     targets = parse_destinations(destinations)
     if any(is_autoreply(t) for t in targets):
         raise ValidationError(
-            "Addresses at the autoreply domain are reserved for the vacation responder: "
-            "switch a mailbox's vacation on instead.",
+            _(
+                "Addresses at the autoreply domain are reserved for the vacation responder: "
+                "switch a mailbox's vacation on instead."
+            ),
             code="reserved_autoreply",
         )
     if not mailbox_forward:
@@ -110,7 +114,9 @@ def validate_source_domain(source: str, hosted: Container[str] | None = None) ->
     known = name in hosted if hosted is not None else Domain.objects.filter(domain=name).exists()
     if not known:
         raise ValidationError(
-            f"Domain {name} is not hosted here: add it before its aliases.", code="no_domain"
+            _("Domain %(domain)s is not hosted here: add it before its aliases.")
+            % {"domain": name},
+            code="no_domain",
         )
 
 
@@ -118,8 +124,11 @@ def keeps_own_delivery(source: str, targets: list[str], *, is_mailbox: bool) -> 
     """A mailbox's own row must list the mailbox, unless `forward_mailbox` writes it."""
     if is_mailbox and source not in targets:
         raise ValidationError(
-            f"{source} is a mailbox: these destinations would replace its delivery, and no "
-            "mail would reach it. Forward the mailbox instead (keeping a copy or not).",
+            _(
+                "%(address)s is a mailbox: these destinations would replace its delivery, and "
+                "no mail would reach it. Forward the mailbox instead (keeping a copy or not)."
+            )
+            % {"address": source},
             code="mailbox_forward",
         )
 
@@ -131,17 +140,22 @@ def destination_text(source: str, targets: list[str]) -> str:
     if domain_targets:
         if not is_domain_source(source) or len(targets) != 1:
             raise ValidationError(
-                "A domain destination (@target.tld) is only allowed alone, for a source "
-                "@alias.tld (a domain alias).",
+                _(
+                    "A domain destination (@target.tld) is only allowed alone, for a source "
+                    "@alias.tld (a domain alias)."
+                ),
                 code="invalid_domain_alias",
             )
         if targets[0] == source:
-            raise ValidationError("A domain cannot be an alias of itself.", code="loop")
+            raise ValidationError(_("A domain cannot be an alias of itself."), code="loop")
     destination = ",".join(targets)
     if len(destination) > ALIAS_MAX:
         raise ValidationError(
-            f"The destinations take {len(destination)} characters; the column holds "
-            f"{ALIAS_MAX}. Split them over several aliases.",
+            _(
+                "The destinations take %(length)s characters; the column holds %(limit)s. "
+                "Split them over several aliases."
+            )
+            % {"length": len(destination), "limit": ALIAS_MAX},
             code="too_long",
         )
     return destination
@@ -159,7 +173,9 @@ def get_alias(source: str, *, for_update: bool = False) -> Alias:
     try:
         return queryset.get(mail=source)
     except Alias.DoesNotExist:
-        raise ValidationError(f"There is no alias {source}.", code="no_alias") from None
+        raise ValidationError(
+            _("There is no alias %(source)s.") % {"source": source}, code="no_alias"
+        ) from None
 
 
 @transaction.atomic
@@ -174,7 +190,10 @@ def create_alias(
     """Create an alias, held to its domain's alias limit (`over_limit`: a superuser who
     confirmed passing it)."""
     source, destination = _validated(source, destinations)
-    exists = ValidationError(f"Alias {source} already exists; replace it instead.", code="exists")
+    exists = ValidationError(
+        _("Alias %(source)s already exists; replace it instead.") % {"source": source},
+        code="exists",
+    )
     if Alias.objects.filter(mail=source).exists():
         raise exists
     over = limits.hold(
@@ -205,7 +224,7 @@ def replace_alias(
     """
     source, destination = _validated(source, destinations)
     alias = get_alias(source, for_update=True)
-    fingerprint.check(alias_fingerprint(alias), expected, f"Alias {alias.mail}")
+    fingerprint.check(alias_fingerprint(alias), expected, "alias", alias.mail)
     if destination == alias.destination:
         return alias  # nothing changes: nothing is written or recorded (a repeated PUT)
     before = alias_snapshot(alias)
@@ -223,13 +242,24 @@ def replace_alias(
     return alias
 
 
-def _refuse_if_mailbox_row(alias: Alias, verb: str) -> None:
+def _refuse_if_mailbox_row(alias: Alias, change: str) -> None:
+    """`change`: "enable", "disable" or "remove", what was asked of the row."""
     if is_mailbox(alias.mail):
-        raise ValidationError(
-            f"{alias.mail} is the alias row of mailbox {alias.mail}: it cannot be {verb} on "
-            "its own; it follows its mailbox.",
-            code="mailbox_alias",
-        )
+        messages = {
+            "enable": _(
+                "%(address)s is the alias row of mailbox %(address)s: it cannot be enabled on "
+                "its own; it follows its mailbox."
+            ),
+            "disable": _(
+                "%(address)s is the alias row of mailbox %(address)s: it cannot be disabled "
+                "on its own; it follows its mailbox."
+            ),
+            "remove": _(
+                "%(address)s is the alias row of mailbox %(address)s: it cannot be removed on "
+                "its own; it follows its mailbox."
+            ),
+        }
+        raise ValidationError(messages[change] % {"address": alias.mail}, code="mailbox_alias")
 
 
 @transaction.atomic
@@ -237,7 +267,7 @@ def set_alias_enabled(
     source: str, enabled: bool, *, actor: Actor, over_limit: bool = False
 ) -> Alias:
     alias = get_alias(source, for_update=True)
-    _refuse_if_mailbox_row(alias, "enabled" if enabled else "disabled")
+    _refuse_if_mailbox_row(alias, "enable" if enabled else "disable")
     over: list[str] = []
     if enabled and not alias.enabled and alias.mail != alias.destination:
         over = limits.hold(domain_of(alias.mail), limits.Change(aliases=1), over_limit=over_limit)
@@ -260,7 +290,7 @@ def set_alias_enabled(
 @transaction.atomic
 def remove_alias(source: str, *, actor: Actor) -> None:
     alias = get_alias(source, for_update=True)
-    _refuse_if_mailbox_row(alias, "removed")
+    _refuse_if_mailbox_row(alias, "remove")
     before = alias_snapshot(alias)
     alias.delete()
     record(
@@ -327,27 +357,29 @@ def forward_mailbox(
     address = normalize_address(address)
     mailbox = Mailbox.objects.select_for_update().filter(address=address).first()
     if mailbox is None:
-        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
+        raise ValidationError(
+            _("There is no mailbox %(address)s.") % {"address": address}, code="no_mailbox"
+        )
     empty = not destinations or (isinstance(destinations, str) and not destinations.strip())
     targets = [] if empty else [t for t in parse_destinations(destinations) if t != address]
     if any(is_domain_target(t) for t in targets):
         raise ValidationError(
-            "A mailbox is forwarded to addresses, not to a domain (@target.tld).",
+            _("A mailbox is forwarded to addresses, not to a domain (@target.tld)."),
             code="invalid_domain_alias",
         )
     if not targets and not keep_copy:
         raise ValidationError(
-            "Give a destination, or keep a copy in the mailbox.", code="no_destination"
+            _("Give a destination, or keep a copy in the mailbox."), code="no_destination"
         )
     mine = [address] if keep_copy else []
-    source, _ = _validated(address, mine + targets, mailbox_forward=True)
+    source = _validated(address, mine + targets, mailbox_forward=True)[0]
     row = Alias.objects.select_for_update().filter(mail=source).first()
     before = alias_snapshot(row) if row else None
     on_vacation = row is not None and MailboxDelivery.of(source, row.destination).autoreply
     delivery = MailboxDelivery(source, tuple(targets), keep_copy, on_vacation)
     destination = destination_text(source, delivery.row_destinations())
     if row:
-        fingerprint.check(alias_fingerprint(row), expected, f"Alias {row.mail}")
+        fingerprint.check(alias_fingerprint(row), expected, "alias", row.mail)
         row.destination = destination
         row.save(update_fields=["destination"])
     else:  # an adopted mailbox without its own row
@@ -379,7 +411,9 @@ def set_mailbox_autoreply(address: str, on: bool, *, actor: Actor) -> Alias | No
     address = normalize_address(address)
     mailbox = Mailbox.objects.select_for_update().filter(address=address).first()
     if mailbox is None:
-        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox")
+        raise ValidationError(
+            _("There is no mailbox %(address)s.") % {"address": address}, code="no_mailbox"
+        )
     row = Alias.objects.select_for_update().filter(mail=address).first()
     delivery = MailboxDelivery.of(address, row.destination if row else None)
     if delivery.autoreply == on:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import is_staff
 from api.models import ApiToken
@@ -58,13 +59,18 @@ def create(
 ) -> Created:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationError("A token needs a name of at most 100 characters.", code="name")
+        raise ValidationError(
+            _("A token needs a name of at most %(max)s characters.") % {"max": 100}, code="name"
+        )
     if not is_staff(user):
         raise ValidationError(
-            f"{user.get_username()} is not an active staff account.", code="not_staff"
+            _("%(username)s is not an active staff account.") % {"username": user.get_username()},
+            code="not_staff",
         )
     if expires_days is not None and not 1 <= expires_days <= 3650:
-        raise ValidationError("A token expires after 1 to 3650 days.", code="expires")
+        raise ValidationError(
+            _("A token expires after 1 to %(max)s days.") % {"max": 3650}, code="expires"
+        )
     prefix = secrets.token_hex(4)
     secret = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     expires = timezone.now() + timedelta(days=expires_days) if expires_days else None
@@ -82,8 +88,8 @@ def create(
 
 def authenticate(secret: str) -> ApiToken | None:
     """The active token of an active staff account this secret belongs to, else None."""
-    scheme, _, rest = (secret or "").partition("_")
-    prefix, _, random_part = rest.partition("_")
+    scheme, _sep, rest = (secret or "").partition("_")
+    prefix, _sep, random_part = rest.partition("_")
     if scheme != SCHEME or not prefix or not random_part or len(secret) > 200:
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
@@ -124,4 +130,6 @@ def get_by_prefix(prefix: str, user=None) -> ApiToken:
     try:
         return queryset.get(prefix=(prefix or "").strip())
     except ApiToken.DoesNotExist:
-        raise ValidationError(f"There is no API token {prefix}.", code="no_token") from None
+        raise ValidationError(
+            _("There is no API token %(prefix)s.") % {"prefix": prefix}, code="no_token"
+        ) from None

@@ -59,10 +59,14 @@ class ImportForm(forms.Form):
         # The request holding it is bounded by the same setting (mailadmin.middleware).
         limit = settings.MAILADMIN_MAX_REQUEST_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file has {upload.size} bytes; the limit is {limit} "
-                "(split it, or use `manage.py mail import`)."
+            message = ngettext(
+                "The file has %(size)s byte; the limit is %(limit)s "
+                "(split it, or use `manage.py mail import`).",
+                "The file has %(size)s bytes; the limit is %(limit)s "
+                "(split it, or use `manage.py mail import`).",
+                upload.size,
             )
+            raise forms.ValidationError(message % {"size": upload.size, "limit": limit})
         self.check_passwords_to_hash(upload)
         return upload
 
@@ -78,9 +82,15 @@ class ImportForm(forms.Form):
             stream.detach()
             upload.seek(0)
         if count > limit:
-            raise forms.ValidationError(
-                f"The file has {count} clear passwords to hash; a browser import hashes at "
-                f"most {limit} (MAILADMIN_WEB_IMPORT_PASSWORDS) within the request. Import "
+            message = ngettext(
+                "The file has %(count)s clear password to hash; a browser import hashes at "
+                "most %(limit)s (MAILADMIN_WEB_IMPORT_PASSWORDS) within the request. Import "
                 "it with `python manage.py mail import FILE.csv`, or give crypt hashes "
-                "instead of passwords."
+                "instead of passwords.",
+                "The file has %(count)s clear passwords to hash; a browser import hashes at "
+                "most %(limit)s (MAILADMIN_WEB_IMPORT_PASSWORDS) within the request. Import "
+                "it with `python manage.py mail import FILE.csv`, or give crypt hashes "
+                "instead of passwords.",
+                count,
             )
+            raise forms.ValidationError(message % {"count": count, "limit": limit})

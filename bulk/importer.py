@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext, pgettext
 
 from aliases.models import Alias
 from aliases.services import (
@@ -135,27 +135,28 @@ class ImportReport:
 
     def _part(self, name: str, counter: Counter) -> str:
         """One clause of the summary: what happened to how many rows of each kind."""
-        words = {k: counter[k] for k in ("domain", "mailbox", "alias")}
+        words = {
+            # Translators: a count of the import summary, e.g. "created 2 domains, ...".
+            "domains": npgettext(
+                "import", "%(count)s domain", "%(count)s domains", counter["domain"]
+            ),
+            "mailboxes": npgettext(
+                "import", "%(count)s mailbox", "%(count)s mailboxes", counter["mailbox"]
+            ),
+            "aliases": npgettext(
+                "import", "%(count)s alias", "%(count)s aliases", counter["alias"]
+            ),
+        }
+        for key, kind in (("domains", "domain"), ("mailboxes", "mailbox"), ("aliases", "alias")):
+            words[key] = words[key] % {"count": counter[kind]}
+        # Translators: domains, mailboxes and aliases are counts such as "2 mailboxes".
         clauses = {
-            "created": _(
-                "created %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
-            ),
-            "would create": _(
-                "would create %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
-            ),
-            "updated": _(
-                "updated %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
-            ),
-            "would be updated": _(
-                "would be updated %(domain)s domain(s), %(mailbox)s mailbox(es), "
-                "%(alias)s alias(es)"
-            ),
-            "unchanged": _(
-                "unchanged %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
-            ),
-            "skipped": _(
-                "skipped %(domain)s domain(s), %(mailbox)s mailbox(es), %(alias)s alias(es)"
-            ),
+            "created": _("created %(domains)s, %(mailboxes)s, %(aliases)s"),
+            "would create": _("would create %(domains)s, %(mailboxes)s, %(aliases)s"),
+            "updated": _("updated %(domains)s, %(mailboxes)s, %(aliases)s"),
+            "would be updated": _("would be updated %(domains)s, %(mailboxes)s, %(aliases)s"),
+            "unchanged": _("unchanged %(domains)s, %(mailboxes)s, %(aliases)s"),
+            "skipped": _("skipped %(domains)s, %(mailboxes)s, %(aliases)s"),
         }
         return clauses[name] % words
 
@@ -172,9 +173,17 @@ class ImportReport:
             return text % words
         if self.errors:
             if self.dry_run:
-                text = _("%(count)s bad row(s) in %(source)s: nothing written (dry run).")
+                text = ngettext(
+                    "%(count)s bad row in %(source)s: nothing written (dry run).",
+                    "%(count)s bad rows in %(source)s: nothing written (dry run).",
+                    len(self.errors),
+                )
             else:
-                text = _("%(count)s bad row(s) in %(source)s: nothing written.")
+                text = ngettext(
+                    "%(count)s bad row in %(source)s: nothing written.",
+                    "%(count)s bad rows in %(source)s: nothing written.",
+                    len(self.errors),
+                )
             return text % words
         parts = [self._part("would create" if self.dry_run else "created", self.created)]
         for name, counter in (
@@ -200,7 +209,7 @@ class ImportReport:
             "unchanged": dict(self.unchanged),
             "skipped": dict(self.skipped),
             "notes": {category: len(items) for category, items in self.notes.items()},
-            "over_limit": self.over_limit,
+            "over_limit": limits.english(self.over_limit),
         }
 
 

@@ -8,6 +8,7 @@ audit entry; a refusal of any row rolls back every row.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aliases import services as alias_services
 from audit.services import Actor
@@ -25,13 +26,14 @@ class OutOfScope(LookupError):
 def selected(keys: list[str], action: str) -> list[str]:
     """The selection, deduplicated in order; refused when empty, too large or unknown."""
     if action not in ACTIONS:
-        raise ValidationError("Choose enable, disable or delete.", code="bulk_action")
+        raise ValidationError(_("Choose enable, disable or delete."), code="bulk_action")
     keys = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
     if not keys:
-        raise ValidationError("Select at least one row.", code="bulk_empty")
+        raise ValidationError(_("Select at least one row."), code="bulk_empty")
     if len(keys) > MAX_KEYS:
         raise ValidationError(
-            f"{len(keys)} rows selected: at most {MAX_KEYS} (one page) at a time.",
+            _("%(count)s rows selected: at most %(max)s (one page) at a time.")
+            % {"count": len(keys), "max": MAX_KEYS},
             code="bulk_too_many",
         )
     return keys
@@ -53,7 +55,10 @@ def _apply(keys: list[str], change) -> None:
             try:
                 change(key)
             except ValidationError as error:
-                refused.extend(f"{key}: {m}" for m in error.messages)
+                # Translators: key is a mailbox or alias address, reason why it was refused.
+                refused.extend(
+                    _("%(key)s: %(reason)s") % {"key": key, "reason": m} for m in error.messages
+                )
         if refused:
             raise ValidationError(refused, code="bulk_refused")
 

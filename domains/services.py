@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from aliases.models import Alias, split_destinations
@@ -117,7 +118,9 @@ def get_domain(name: str, *, for_update: bool = False) -> Domain:
     try:
         return queryset.get(domain=name)
     except Domain.DoesNotExist:
-        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain") from None
+        raise ValidationError(
+            _("Domain %(domain)s is not hosted here.") % {"domain": name}, code="no_domain"
+        ) from None
 
 
 def get_mailbox(address: str, *, for_update: bool = False) -> Mailbox:
@@ -126,7 +129,9 @@ def get_mailbox(address: str, *, for_update: bool = False) -> Mailbox:
     try:
         return queryset.get(address=address)
     except Mailbox.DoesNotExist:
-        raise ValidationError(f"There is no mailbox {address}.", code="no_mailbox") from None
+        raise ValidationError(
+            _("There is no mailbox %(address)s.") % {"address": address}, code="no_mailbox"
+        ) from None
 
 
 # Postfix's transport(5) result `transport:nexthop`: a master.cf service name (may be empty
@@ -140,10 +145,12 @@ def validate_transport(transport: str) -> str:
     transport = (transport or "").strip()
     if len(transport) > 120 or not _TRANSPORT.fullmatch(transport):
         raise ValidationError(
-            "A transport is a Postfix transport:nexthop value such as 'virtual:', "
-            "'smtp:[10.0.0.5]:25' or 'lmtp:unix:private/dovecot-lmtp': a lower-case service "
-            "name from master.cf, a colon, then an optional nexthop without spaces "
-            "(at most 120 characters).",
+            _(
+                "A transport is a Postfix transport:nexthop value such as 'virtual:', "
+                "'smtp:[10.0.0.5]:25' or 'lmtp:unix:private/dovecot-lmtp': a lower-case "
+                "service name from master.cf, a colon, then an optional nexthop without "
+                "spaces (at most 120 characters)."
+            ),
             code="invalid_transport",
         )
     return transport
@@ -157,8 +164,10 @@ def is_backup_mx(domain: Domain) -> bool:
 def _check_backup_mx(transport: str, backup_mx: bool) -> None:
     if backup_mx and relay_nexthop(transport) is None:
         raise ValidationError(
-            "Only a relay domain can be a backup MX: give it the transport its mail is handed "
-            "to, such as 'smtp:[10.0.0.5]:25', instead of 'virtual:'.",
+            _(
+                "Only a relay domain can be a backup MX: give it the transport its mail is "
+                "handed to, such as 'smtp:[10.0.0.5]:25', instead of 'virtual:'."
+            ),
             code="backup_mx_hosted",
         )
 
@@ -189,7 +198,9 @@ def create_domain(
     name = normalize_domain(name)
     transport = validate_transport(transport)
     _check_backup_mx(transport, backup_mx)
-    exists = ValidationError(f"Domain {name} already exists.", code="exists")
+    exists = ValidationError(
+        _("Domain %(domain)s already exists.") % {"domain": name}, code="exists"
+    )
     if Domain.objects.filter(domain=name).exists():
         raise exists
     with unique_or(exists):
@@ -212,7 +223,7 @@ def update_domain(
     """Change the transport; `backup_mx` None keeps the setting (a hosted domain has none).
     `expected`: the `domain_fingerprint` the editor loaded (see update_mailbox)."""
     domain = get_domain(name, for_update=True)
-    fingerprint.check(domain_fingerprint(domain), expected, f"Domain {domain.domain}")
+    fingerprint.check(domain_fingerprint(domain), expected, "domain", domain.domain)
     was_backup_mx = is_backup_mx(domain)
     before = {**domain_snapshot(domain), **_relay_fields(domain, was_backup_mx)}
     domain.transport = validate_transport(transport)
@@ -346,15 +357,16 @@ def remove_domain(name: str, *, actor: Actor, inbound: str = "keep") -> Removed:
     """
     if inbound not in INBOUND_CHOICES:
         raise ValidationError(
-            f"Inbound references are kept or removed, not {inbound!r}.", code="invalid"
+            _("Inbound references are kept or removed, not %(value)s.") % {"value": repr(inbound)},
+            code="invalid",
         )
     domain = get_domain(name, for_update=True)
     incoming = list(inbound_references(domain.domain, for_update=True))
     MailboxUsage.objects.filter(mailbox__domain_name=domain.domain).delete()
-    mailboxes, _ = Mailbox.objects.filter(domain_name=domain.domain).delete()
+    mailboxes = Mailbox.objects.filter(domain_name=domain.domain).delete()[0]
     Vacation.objects.filter(mailbox__endswith="@" + domain.domain).delete()
     VacationNotice.objects.filter(mailbox__endswith="@" + domain.domain).delete()
-    aliases, _ = Alias.objects.filter(domain_name=domain.domain).delete()
+    aliases = Alias.objects.filter(domain_name=domain.domain).delete()[0]
     remove = inbound == "remove"
     if remove:
         _drop_inbound(incoming, domain.domain, actor)
@@ -478,10 +490,14 @@ def create_mailbox(
     address = normalize_address(address, max_length=120)  # its self-alias lives in aliases.mail
     domain = get_domain(domain_of(address))
     if len(name) > 128:
-        raise ValidationError("A name has at most 128 characters.", code="too_long")
-    exists = ValidationError(f"Mailbox {address} already exists.", code="exists")
+        raise ValidationError(
+            _("A name has at most %(limit)s characters.") % {"limit": 128}, code="too_long"
+        )
+    words = {"address": address}
+    exists = ValidationError(_("Mailbox %(address)s already exists.") % words, code="exists")
     alias_exists = ValidationError(
-        f"{address} is already an alias; remove it before creating a mailbox.", code="exists"
+        _("%(address)s is already an alias; remove it before creating a mailbox.") % words,
+        code="exists",
     )
     if Mailbox.objects.filter(address=address).exists():
         raise exists
@@ -533,11 +549,13 @@ def update_mailbox(
     """Change name, quota or the password lock; `expected` is the `mailbox_fingerprint` the
     editor loaded: when given and the row changed since, nothing is written."""
     mailbox = get_mailbox(address, for_update=True)
-    fingerprint.check(mailbox_fingerprint(mailbox), expected, f"Mailbox {mailbox.address}")
+    fingerprint.check(mailbox_fingerprint(mailbox), expected, "mailbox", mailbox.address)
     before = mailbox_snapshot(mailbox)
     if name is not None:
         if len(name) > 128:
-            raise ValidationError("A name has at most 128 characters.", code="too_long")
+            raise ValidationError(
+                _("A name has at most %(limit)s characters.") % {"limit": 128}, code="too_long"
+            )
         mailbox.name = name.strip()
     over: list[str] = []
     if quota_text is not None:
@@ -619,7 +637,7 @@ def remove_mailbox(address: str, *, actor: Actor) -> Removed:
     """
     mailbox = get_mailbox(address, for_update=True)
     before = mailbox_snapshot(mailbox)
-    own, _ = Alias.objects.filter(mail=mailbox.address).delete()
+    own = Alias.objects.filter(mail=mailbox.address).delete()[0]
     removed_aliases, dropped = own, 0
     for alias in Alias.objects.select_for_update().filter(destination__contains=mailbox.address):
         remaining = [d for d in alias.destinations if d != mailbox.address]

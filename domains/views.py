@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -228,6 +229,38 @@ def domain_enable_confirm(request, domain):
     return render(request, "domains/domain_enable.html", {"domain": domain, "preview": preview})
 
 
+def _removal_message(name: str, removed: services.Removed) -> str:
+    """What the panel says after removing a domain: what went with it, and what became of
+    the aliases of other domains that delivered into it."""
+    mailboxes, aliases, inbound = removed.mailboxes, removed.aliases, removed.inbound
+    words = {
+        "domain": display_domain(name),
+        # Translators: "removed with 2 mailboxes and 1 alias" (German: dative plural).
+        "mailboxes": npgettext(
+            "removed with", "%(count)s mailbox", "%(count)s mailboxes", mailboxes
+        )
+        % {"count": mailboxes},
+        "aliases": npgettext("removed with", "%(count)s alias", "%(count)s aliases", aliases)
+        % {"count": aliases},
+    }
+    text = _("Domain %(domain)s removed with %(mailboxes)s and %(aliases)s.") % words
+    if not inbound:
+        return text
+    if removed.inbound_removed:
+        more = ngettext(
+            "%(count)s alias of other domains delivering into it removed.",
+            "%(count)s aliases of other domains delivering into it removed.",
+            inbound,
+        )
+    else:
+        more = ngettext(
+            "%(count)s alias of other domains delivering into it kept.",
+            "%(count)s aliases of other domains delivering into it kept.",
+            inbound,
+        )
+    return f"{text} {more % {'count': inbound}}"
+
+
 @staff_only
 def domain_delete(request, domain):
     domain = get_domain_for_user(request.user, domain)
@@ -239,27 +272,7 @@ def domain_delete(request, domain):
     if request.method == "POST" and form.is_valid():
         removed = form.save(actor_for(request))
         if removed:
-            words = {
-                "domain": display_domain(domain.domain),
-                "mailboxes": removed.mailboxes,
-                "aliases": removed.aliases,
-                "count": removed.inbound,
-            }
-            text = _(
-                "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                "alias(es)."
-            )
-            if removed.inbound and removed.inbound_removed:
-                text = _(
-                    "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                    "alias(es). %(count)s alias(es) of other domains delivering into it removed."
-                )
-            elif removed.inbound:
-                text = _(
-                    "Domain %(domain)s removed with %(mailboxes)s mailbox(es) and %(aliases)s "
-                    "alias(es). %(count)s alias(es) of other domains delivering into it kept."
-                )
-            messages.success(request, text % words)
+            messages.success(request, _removal_message(domain.domain, removed))
             return redirect("domains:list")
     context = {"domain": domain, "preview": preview, "form": form}
     return render(request, "domains/domain_delete.html", context)
@@ -454,15 +467,19 @@ def mailbox_delete(request, address):
     mailbox = get_mailbox_for_user(request.user, address)
     if request.method == "POST":
         removed = services.remove_mailbox(mailbox.address, actor=actor_for(request))
-        text = _(
-            "Mailbox %(address)s removed with %(aliases)s alias(es); dropped from %(lists)s "
-            "destination list(s)."
-        )
+        aliases, lists = removed.aliases, removed.destinations_dropped
         words = {
             "address": unicode_address(mailbox.address),
-            "aliases": removed.aliases,
-            "lists": removed.destinations_dropped,
+            "aliases": npgettext("removed with", "%(count)s alias", "%(count)s aliases", aliases)
+            % {"count": aliases},
+            # Translators: "dropped from 2 destination lists": of other aliases.
+            "lists": npgettext(
+                "dropped from", "%(count)s destination list", "%(count)s destination lists", lists
+            )
+            % {"count": lists},
         }
+        # Translators: aliases and lists are counts such as "2 aliases", "1 destination list".
+        text = _("Mailbox %(address)s removed with %(aliases)s; dropped from %(lists)s.")
         messages.success(request, text % words)
         return redirect("domains:detail", domain=mailbox.domain_name)
     context = {"mailbox": mailbox, "aliases": _mailbox_aliases(mailbox, request.user)}

@@ -19,7 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, StrIndex, Substr
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from aliases.models import TO_ITSELF, Alias
 from audit.services import Actor, record
@@ -32,12 +34,13 @@ OVER_LIMIT = "over_limit"
 # The quota strings `mailadmin.quota.parse` writes with a byte size; anything else has none.
 _SIZED = Q(quota__regex=r"^[0-9]+S(,[0-9]+C)?$")
 FIELDS = ("mailboxes", "aliases", "max_quota", "total_quota", "default_quota")
+# Translators: the subjects of the errors of a domain's limits form ("... must be a number").
 LABELS = {
-    "mailboxes": "The most mailboxes",
-    "aliases": "The most aliases",
-    "max_quota": "The largest quota",
-    "total_quota": "The total quota",
-    "default_quota": "The default quota",
+    "mailboxes": gettext_lazy("The most mailboxes"),
+    "aliases": gettext_lazy("The most aliases"),
+    "max_quota": gettext_lazy("The largest quota"),
+    "total_quota": gettext_lazy("The total quota"),
+    "default_quota": gettext_lazy("The default quota"),
 }
 
 
@@ -190,45 +193,74 @@ def exceeded(name: str, limits: DomainLimits, use: Use, change: Change) -> list[
     if limits.mailboxes is not None and change.mailboxes > 0:
         after = use.mailboxes + change.mailboxes
         if after > limits.mailboxes:
+            text = ngettext(
+                "Domain %(domain)s allows %(limit)s mailbox and has %(have)s.",
+                "Domain %(domain)s allows %(limit)s mailboxes and has %(have)s.",
+                limits.mailboxes,
+            )
             problems.append(
-                f"Domain {name} allows {limits.mailboxes} mailbox(es) and has {use.mailboxes}."
+                text % {"domain": name, "limit": limits.mailboxes, "have": use.mailboxes}
             )
     if limits.aliases is not None and change.aliases > 0:
         after = use.aliases + change.aliases
         if after > limits.aliases:
-            problems.append(
-                f"Domain {name} allows {limits.aliases} alias(es) and has {use.aliases}."
+            text = ngettext(
+                "Domain %(domain)s allows %(limit)s alias and has %(have)s.",
+                "Domain %(domain)s allows %(limit)s aliases and has %(have)s.",
+                limits.aliases,
             )
+            problems.append(text % {"domain": name, "limit": limits.aliases, "have": use.aliases})
     if limits.max_quota is not None:
         for text in change.quotas_added:
             size = quota.limits(text)[0]
             if size is None or size > limits.max_quota:
                 problems.append(
-                    f"Domain {name} allows a quota of at most {size_words(limits.max_quota)} "
-                    f"per mailbox, not {size_words(size)}."
+                    _(
+                        "Domain %(domain)s allows a quota of at most %(max)s per mailbox, "
+                        "not %(size)s."
+                    )
+                    % {
+                        "domain": name,
+                        "max": size_words(limits.max_quota),
+                        "size": size_words(size),
+                    }
                 )
     if limits.total_quota is not None and change.quotas_added:
         added = [_bytes(t, limits) for t in change.quotas_added]
         removed = [_bytes(t, limits) for t in change.quotas_removed]
         allocated = use.allocated(limits)
-        total = size_words(limits.total_quota)
+        words = {"domain": name, "total": size_words(limits.total_quota), "count": use.unsized}
         if None in added:
             problems.append(
-                f"Domain {name} allots {total} of quota in total: a mailbox needs a quota."
+                _("Domain %(domain)s allots %(total)s of quota in total: a mailbox needs a quota.")
+                % words
             )
         elif allocated is None:
-            problems.append(
-                f"Domain {name} allots {total} of quota in total and has {use.unsized} "
-                "mailbox(es) without quota: give them one first."
+            text = ngettext(
+                "Domain %(domain)s allots %(total)s of quota in total and has %(count)s "
+                "mailbox without quota: give it one first.",
+                "Domain %(domain)s allots %(total)s of quota in total and has %(count)s "
+                "mailboxes without quota: give them one first.",
+                use.unsized,
             )
+            problems.append(text % words)
         elif sum(added) > sum(r or 0 for r in removed):
             after = allocated + sum(added) - sum(r or 0 for r in removed)
             if after > limits.total_quota:
-                problems.append(
-                    f"Domain {name} allots {total} of quota in total and has allocated "
-                    f"{size_words(allocated)}; this would make {size_words(after)}."
+                words.update(allocated=size_words(allocated), after=size_words(after))
+                text = _(
+                    "Domain %(domain)s allots %(total)s of quota in total and has allocated "
+                    "%(allocated)s; this would make %(after)s."
                 )
+                problems.append(text % words)
     return problems
+
+
+class Passed(str):
+    """A limit a change passes, in the active language; `english` is how the audit log
+    keeps it (its records stay in English)."""
+
+    english: str
 
 
 def check(
@@ -246,7 +278,14 @@ def check(
     problems = exceeded(name, limits, use, change)
     if problems and not over_limit:
         raise ValidationError(" ".join(problems), code=OVER_LIMIT)
-    return problems
+    with translation.override(None):
+        english = exceeded(name, limits, use, change)
+    passed = []
+    for text, in_english in zip(problems, english, strict=True):
+        item = Passed(text)
+        item.english = in_english
+        passed.append(item)
+    return passed
 
 
 def hold(name: str, change: Change, *, over_limit: bool = False) -> list[str]:
@@ -254,9 +293,14 @@ def hold(name: str, change: Change, *, over_limit: bool = False) -> list[str]:
     return check(name, locked(name), change, over_limit=over_limit)
 
 
+def english(problems: list[str]) -> list[str]:
+    """Limits passed (`check`'s) as the audit log keeps them."""
+    return [getattr(p, "english", p) for p in problems]
+
+
 def over_note(problems: list[str]) -> str:
     """The audit message of a change a superuser confirmed past a limit."""
-    return ("over the limit, confirmed: " + " ".join(problems)) if problems else ""
+    return ("over the limit, confirmed: " + " ".join(english(problems))) if problems else ""
 
 
 def quota_for_new(limits: DomainLimits | None, quota_text: str) -> str:
@@ -273,7 +317,8 @@ def parse_count(value, label: str) -> int | None:
     text = str(value).strip()
     if not text.isdigit() or len(text) > 9:
         raise ValidationError(
-            f"{label} must be a whole number or empty (unlimited), not {text[:20]!r}.",
+            _("%(label)s must be a whole number or empty (unlimited), not %(value)s.")
+            % {"label": label, "value": repr(text[:20])},
             code="invalid_limit",
         )
     return int(text)
@@ -287,7 +332,9 @@ def parse_size(value, label: str) -> int | None:
     size, count = quota.limits(text)
     if size is None or count is not None:
         raise ValidationError(
-            f"{label} is a size such as 2G or 100 GB, not {value!r}.", code="invalid_limit"
+            _("%(label)s is a size such as 2G or 100 GB, not %(value)s.")
+            % {"label": label, "value": repr(value)},
+            code="invalid_limit",
         )
     return size
 
@@ -296,9 +343,9 @@ def parse_quota(value, label: str) -> str:
     try:
         return quota.parse(value or "")
     except ValidationError as error:
-        raise ValidationError(
-            f"{label}: {' '.join(error.messages)}", code="invalid_limit"
-        ) from None
+        # Translators: label is the limit (the default quota), reason what is wrong with it.
+        message = _("%(label)s: %(reason)s") % {"label": label, "reason": " ".join(error.messages)}
+        raise ValidationError(message, code="invalid_limit") from None
 
 
 def snapshot(limits: DomainLimits | None) -> dict:
@@ -368,12 +415,14 @@ def set_limits(
     name = normalize_domain(name)
     domain = Domain.objects.filter(domain=name).first()
     if domain is None:
-        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain")
+        raise ValidationError(
+            _("Domain %(domain)s is not hosted here.") % {"domain": name}, code="no_domain"
+        )
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown limits {sorted(unknown)}")
     limits = DomainLimits.objects.select_for_update().filter(domain=domain).first()
-    fingerprint.check(limits_fingerprint(limits), expected, f"The limits setting of {name}")
+    fingerprint.check(limits_fingerprint(limits), expected, "limits", name)
     before = snapshot(limits)
     limits = limits or DomainLimits(domain=domain)
     for key, value in values.items():
@@ -389,14 +438,23 @@ def set_limits(
     if limits.default_quota and limits.max_quota is not None:
         size = quota.limits(limits.default_quota)[0]
         if size is None or size > limits.max_quota:
+            words = {
+                "default": quota.humanize(limits.default_quota),
+                "max": size_words(limits.max_quota),
+            }
             raise ValidationError(
-                f"The default quota ({quota.humanize(limits.default_quota)}) is more than the "
-                f"maximum quota of one mailbox ({size_words(limits.max_quota)}).",
+                _(
+                    "The default quota (%(default)s) is more than the maximum quota of one "
+                    "mailbox (%(max)s)."
+                )
+                % words,
                 code="invalid_default_quota",
             )
     after = snapshot(limits)
-    lines = report(name, limits)
-    over = [line.text for line in lines if line.over]
+    use = use_of(name)
+    lines = report(name, limits, use)
+    with translation.override(None):  # the audit log keeps its records in English
+        over = [line.text for line in report(name, limits, use) if line.over]
     if after != before:
         limits.save()
         record(

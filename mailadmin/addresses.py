@@ -22,6 +22,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
+from django.utils.translation import gettext as _
 
 DOMAIN_MAX = 120  # domains.domain
 ALIAS_MAX = 120  # aliases.mail and aliases.destination
@@ -34,53 +35,70 @@ _IDNA_DOTS = re.compile("[\u002e\u3002\uff0e\uff61]")  # the full stops IDNA sep
 _TLD = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\Z")
 
 
-def _clean(text: str, what: str) -> str:
+def _clean(text: str, kind: str) -> str:
+    """`text` stripped; `kind` is "domain" or "address" (the words of the errors)."""
+    if kind == "domain":
+        required = _("A domain is required.")
+        spaces = _("%(value)s is not a valid domain: it contains spaces or control characters.")
+    else:
+        required = _("A mail address is required.")
+        spaces = _(
+            "%(value)s is not a valid mail address: it contains spaces or control characters."
+        )
     if text is None:
-        raise ValidationError(f"A {what} is required.", code="required")
+        raise ValidationError(required, code="required")
     text = str(text).strip()
     if not text:
-        raise ValidationError(f"A {what} is required.", code="required")
+        raise ValidationError(required, code="required")
     if any(ord(c) < 32 or ord(c) == 127 for c in text) or " " in text:
-        raise ValidationError(
-            f"{text!r} is not a valid {what}: it contains spaces or control characters.",
-            code="invalid",
-        )
+        raise ValidationError(spaces % {"value": repr(text)}, code="invalid")
     return text
 
 
 def normalize_domain(text: str) -> str:
     """`Bücher.Example.` → `xn--bcher-kva.example`; raises ValidationError."""
     name = _IDNA_DOTS.sub(".", _clean(text, "domain"))
+    words = {"value": repr(text)}
+    invalid = _("%(value)s is not a valid domain name.")
     if name.endswith(".."):
         raise ValidationError(
-            f"{text!r} is not a valid domain name: it ends in more than one dot.", code="invalid"
+            _("%(value)s is not a valid domain name: it ends in more than one dot.") % words,
+            code="invalid",
         )
     name = name.removesuffix(".").lower()
     try:
         ascii_name = name.encode("idna").decode("ascii")
     except UnicodeError:
-        raise ValidationError(f"{text!r} is not a valid domain name.", code="invalid") from None
+        raise ValidationError(invalid % words, code="invalid") from None
     try:  # reject punycode that does not decode (xn--zz.org)
         ascii_name.encode("ascii").decode("idna")
     except UnicodeError:
-        raise ValidationError(f"{text!r} is not a valid domain name.", code="invalid") from None
+        raise ValidationError(invalid % words, code="invalid") from None
     if ascii_name == "localhost":  # the guide hosts it for local mail
         return ascii_name
     if "." not in ascii_name:
-        raise ValidationError(f"{text!r} is not a fully qualified domain name.", code="invalid")
+        raise ValidationError(
+            _("%(value)s is not a fully qualified domain name.") % words, code="invalid"
+        )
     try:
         _domain_validator(ascii_name)
     except ValidationError:
-        raise ValidationError(f"{text!r} is not a valid domain name.", code="invalid") from None
+        raise ValidationError(invalid % words, code="invalid") from None
     if not _TLD.match(ascii_name.rpartition(".")[2]):
+        words["tld"] = repr(ascii_name.rpartition(".")[2])
         raise ValidationError(
-            f"{text!r} is not a valid domain name: its top-level domain "
-            f"{ascii_name.rpartition('.')[2]!r} is not a word of letters.",
+            _(
+                "%(value)s is not a valid domain name: its top-level domain %(tld)s is not "
+                "a word of letters."
+            )
+            % words,
             code="invalid_tld",
         )
     if len(ascii_name) > DOMAIN_MAX:
+        words["limit"] = DOMAIN_MAX
         raise ValidationError(
-            f"{text!r} is too long: a domain has at most {DOMAIN_MAX} characters.", code="too_long"
+            _("%(value)s is too long: a domain has at most %(limit)s characters.") % words,
+            code="too_long",
         )
     return ascii_name
 
@@ -99,32 +117,42 @@ def normalize_local_part(text: str) -> str:
     The one rule for what may precede the `@` of every address the panel writes, and so
     for the `local` component of a maildir `domain/local/`.
     """
+    words = {"value": repr(text)}
     if '"' in text or "\\" in text:
         raise ValidationError(
-            f'{text!r} is not allowed as a local part: quoting (" or \\) is not accepted.',
+            _('%(value)s is not allowed as a local part: quoting (" or \\) is not accepted.')
+            % words,
             code="quoted_local_part",
         )
     if "/" in text:
         raise ValidationError(
-            f"{text!r} is not allowed as a local part: it may not contain '/'.",
+            _("%(value)s is not allowed as a local part: it may not contain '/'.") % words,
             code="slash_local_part",
         )
     if not text.isascii():
         raise ValidationError(
-            f"{text!r} is not allowed as a local part: use ASCII letters and digits "
-            "(the mail servers compare local parts byte for byte, so accented or fullwidth "
-            "letters would make another address).",
+            _(
+                "%(value)s is not allowed as a local part: use ASCII letters and digits "
+                "(the mail servers compare local parts byte for byte, so accented or fullwidth "
+                "letters would make another address)."
+            )
+            % words,
             code="non_ascii_local_part",
         )
     if not _LOCAL_PART.match(text):
+        words["allowed"] = "!#$%&'*+-=?^_`{|}~"
         raise ValidationError(
-            f"{text!r} is not a valid local part: letters, digits and !#$%&'*+-=?^_`{{|}}~, "
-            "with single dots between them (not first or last).",
+            _(
+                "%(value)s is not a valid local part: letters, digits and %(allowed)s, "
+                "with single dots between them (not first or last)."
+            )
+            % words,
             code="invalid_local_part",
         )
     if len(text) > 64:
+        words["limit"] = 64
         raise ValidationError(
-            f"{text!r} is not a valid local part: it exceeds 64 characters.",
+            _("%(value)s is not a valid local part: it exceeds %(limit)s characters.") % words,
             code="invalid_local_part",
         )
     return text.lower()
@@ -132,20 +160,26 @@ def normalize_local_part(text: str) -> str:
 
 def normalize_address(text: str, *, max_length: int = MAILBOX_MAX) -> str:
     """`John.Doe@Example.ORG` → `john.doe@example.org`; raises ValidationError."""
-    address = _clean(text, "mail address")
+    address = _clean(text, "address")
     local, at, domain = address.rpartition("@")
     if not at or not local:
-        raise ValidationError(f"{address!r} is not a mail address (local@domain).", code="invalid")
+        raise ValidationError(
+            _("%(value)s is not a mail address (local@domain).") % {"value": repr(address)},
+            code="invalid",
+        )
     try:
         local = normalize_local_part(local)
     except ValidationError as error:
-        raise ValidationError(
-            f"{text!r} is not a valid mail address: {error.messages[0]}", code=error.code
-        ) from None
+        # Translators: reason is one of the sentences saying what is wrong with a local part.
+        message = _("%(value)s is not a valid mail address: %(reason)s")
+        words = {"value": repr(text), "reason": error.messages[0]}
+        raise ValidationError(message % words, code=error.code) from None
     address = f"{local}@{normalize_domain(domain)}"
     if len(address) > max_length:
         raise ValidationError(
-            f"{text!r} is too long: at most {max_length} characters.", code="too_long"
+            _("%(value)s is too long: at most %(limit)s characters.")
+            % {"value": repr(text), "limit": max_length},
+            code="too_long",
         )
     return address
 
@@ -165,6 +199,7 @@ def check_recipient_delimiter(value: str) -> str:
     local part from its extension ('' turns extensions off); raises ValidationError."""
     bad = [c for c in value if not (c.isascii() and c.isprintable()) or c in _DELIMITER_REFUSED]
     if bad:
+        # English: a setting's check, made while the settings load (gettext cannot run yet).
         raise ValidationError(
             f"{value!r} cannot be a recipient delimiter: {''.join(dict.fromkeys(bad))!r} would "
             "break an address or main.cf (use printable ASCII characters other than space, "

@@ -13,6 +13,7 @@ import posixpath
 from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from mailadmin.addresses import normalize_address
 
@@ -49,21 +50,30 @@ def validate(maildir: str, address: str = "", domains: Collection[str] = ()) -> 
         or any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c == "\\" for c in maildir)
     ):
         raise ValidationError(
-            f"maildir {maildir!r} must be a path relative to home ending in '/' "
-            "(e.g. example.org/john/), without '.', '..', hidden folders or spaces.",
+            _(
+                "maildir %(maildir)s must be a path relative to home ending in '/' "
+                "(e.g. example.org/john/), without '.', '..', hidden folders or spaces."
+            )
+            % {"maildir": repr(maildir)},
             code="invalid_maildir",
         )
     domain = address.rpartition("@")[2]
     other = outside_own_domain(maildir, domain, domains)
+    words = {"maildir": repr(maildir), "domain": domain, "other": other}
     if other:
         raise ValidationError(
-            f"maildir {maildir!r} lies in the directory of domain {other}, not of {domain}.",
+            _("maildir %(maildir)s lies in the directory of domain %(other)s, not of %(domain)s.")
+            % words,
             code="maildir_elsewhere",
         )
     if domain and maildir == f"{domain}/":
+        words["example"] = f"{domain}/{address.rpartition('@')[0]}/"
         raise ValidationError(
-            f"maildir {maildir!r} is the directory of the whole domain: give the mailbox a "
-            f"folder in it (e.g. {domain}/{address.rpartition('@')[0]}/).",
+            _(
+                "maildir %(maildir)s is the directory of the whole domain: give the mailbox a "
+                "folder in it (e.g. %(example)s)."
+            )
+            % words,
             code="maildir_elsewhere",
         )
     return maildir

@@ -51,10 +51,11 @@ class MailAttributeSimilarityValidator(UserAttributeSimilarityValidator):
         if not isinstance(user, MailOwner):
             return
         local = user.address.rpartition("@")[0]
-        for value, label in (
-            (user.address, "mail address"),
-            (local, "mail address"),
-            (user.name, "mailbox owner's name"),
+        to_address = _("The password is too similar to the mail address.")
+        for value, message in (
+            (user.address, to_address),
+            (local, to_address),
+            (user.name, _("The password is too similar to the mailbox owner's name.")),
         ):
             # Django's comparison (whole value and its \W-separated parts), on one value.
             probe = User(first_name=value)
@@ -63,9 +64,7 @@ class MailAttributeSimilarityValidator(UserAttributeSimilarityValidator):
                     password, probe
                 )
             except ValidationError:
-                raise ValidationError(
-                    f"The password is too similar to the {label}.", code="password_too_similar"
-                ) from None
+                raise ValidationError(message, code="password_too_similar") from None
 
 
 def mail_password_validators() -> list:
@@ -82,5 +81,5 @@ def mail_password_validators() -> list:
 def validate_mail_password(password: str, address: str, name: str = "") -> None:
     """The one check of a new mail password (panel, self-service, CLI, import)."""
     if not password:
-        raise ValidationError("A mail password cannot be empty.", code="empty_password")
+        raise ValidationError(_("A mail password cannot be empty."), code="empty_password")
     validate_password(password, MailOwner(address, name), mail_password_validators())

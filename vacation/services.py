@@ -135,7 +135,7 @@ def set_vacation(
     address = require_mailbox(address)
     setting = validate(setting, on)
     vacation = Vacation.objects.select_for_update().filter(mailbox=address).first()
-    fingerprint.check(vacation_fingerprint(vacation), expected, f"The vacation of {address}")
+    fingerprint.check(vacation_fingerprint(vacation), expected, "vacation", address)
     before = snapshot(vacation) if vacation else None
     if vacation is not None and vacation.enabled and setting_of(vacation) == setting:
         alias_services.set_mailbox_autoreply(address, routed(vacation, on), actor=actor)

@@ -10,12 +10,14 @@ import base64
 import binascii
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 MAX_LIMIT = 1000
-NOT_OURS = "This cursor is not one the API gave."
+NOT_OURS = gettext_lazy("This cursor is not one the API gave.")
 
 
 def page_size(request) -> int:
@@ -23,7 +25,8 @@ def page_size(request) -> int:
     if not raw:
         return settings.MAILADMIN_API_PAGE_SIZE
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValidationError({"limit": [f"A page holds 1 to {MAX_LIMIT} rows."]})
+        message = _("A page holds 1 to %(max)s rows.") % {"max": MAX_LIMIT}
+        raise ValidationError({"limit": [message]})
     return int(raw)
 
 

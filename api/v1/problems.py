@@ -6,6 +6,7 @@ A service's `ValidationError` becomes 400 with its messages (a stale fingerprint
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -70,7 +71,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         return from_validation_error(exc)
     if isinstance(exc, Http404):
-        return problem(404, "Not found.")
+        return problem(404, _("Not found."))
     response = drf_handler(exc, context)
     if response is None:
         return None

@@ -5,6 +5,7 @@ the PUT's serializer with `partial=True`: only the fields sent, no defaults."""
 
 from dataclasses import asdict
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -67,7 +68,7 @@ class Destinations(serializers.Field):
             isinstance(data, list) and all(isinstance(i, str) for i in data)
         ):
             return data
-        raise serializers.ValidationError("A string or a list of strings.")
+        raise serializers.ValidationError(_("A string or a list of strings."))
 
     def to_representation(self, value):
         return value
@@ -78,10 +79,11 @@ class Strict(serializers.Serializer):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["A JSON object expected."]})
+            message = _("A JSON object expected.")
+            raise serializers.ValidationError({"non_field_errors": [message]})
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
 
 

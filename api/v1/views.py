@@ -119,10 +119,10 @@ def _with_etag(response: Response, tag: str) -> Response:
     return response
 
 
-def _precondition(request, current: str, what: str) -> None:
+def _precondition(request, current: str, kind: str, name: str) -> None:
     """A stale `If-Match` refuses the write (mailadmin.fingerprint, the edit forms' rule),
     checked against the row locked for the write's transaction."""
-    fingerprint.check(current, _if_match(request), what)
+    fingerprint.check(current, _if_match(request), kind, name)
 
 
 def _valid(serializer_class, request, *, partial: bool = False):
@@ -177,7 +177,9 @@ def _require_own_domain(user, name: str) -> None:
     """A create in a domain that is not the user's is refused like one in a domain that
     is not hosted, so that it tells nothing about other domains."""
     if not access.is_superuser(user) and not access.may_use_domain(user, name):
-        raise ValidationError(f"Domain {name} is not hosted here.", code="no_domain")
+        raise ValidationError(
+            _("Domain %(domain)s is not hosted here.") % {"domain": name}, code="no_domain"
+        )
 
 
 def _require_scope_to_create(user, name: str) -> None:
@@ -261,7 +263,7 @@ def _update_domain(request, name: str, data) -> Response:
     """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
     actor = _actor(request)
     current = domain_services.get_domain(name, for_update=True)
-    _precondition(request, domain_services.domain_fingerprint(current), f"Domain {name}")
+    _precondition(request, domain_services.domain_fingerprint(current), "domain", name)
     if "transport" in data:
         domain_services.update_domain(name, actor=actor, transport=data["transport"])
     if "enabled" in data and data["enabled"] != current.enabled:
@@ -300,7 +302,7 @@ def _create_mailbox(request, address: str, data) -> Response:
     address = normalize_address(address)
     _require_own_domain(request.user, domain_of(address))
     if not data.get("password"):
-        raise ValidationError({"password": ["A new mailbox needs a password."]})
+        raise ValidationError({"password": [_("A new mailbox needs a password.")]})
     with _limits_told(request):
         mailbox = domain_services.create_mailbox(
             address,
@@ -360,7 +362,7 @@ def _update_mailbox(request, address: str, data) -> Response:
     actor = _actor(request)
     over_limit = _over_limit(request)
     current = domain_services.get_mailbox(address, for_update=True)
-    _precondition(request, domain_services.mailbox_etag(current), f"Mailbox {address}")
+    _precondition(request, domain_services.mailbox_etag(current), "mailbox", address)
     with _limits_told(request):
         domain_services.update_mailbox(
             address,
@@ -396,7 +398,7 @@ class MailboxForward(APIView):
                 current = alias_services.alias_etag(row)
             except ValidationError:
                 current = ""  # no row of its own yet (an adopted mailbox): no ETag matches
-            _precondition(request, current, f"Alias {mailbox.address}")
+            _precondition(request, current, "alias", mailbox.address)
         row = alias_services.forward_mailbox(
             mailbox.address, data["destination"], actor=_actor(request), keep_copy=data["keep_copy"]
         )
@@ -432,7 +434,8 @@ class AliasList(APIView):
             queryset = queryset.filter(domain_name=name)
         if kind := request.query_params.get("kind", ""):
             if kind not in AliasKind.values:
-                raise ValidationError("kind is one of " + ", ".join(AliasKind.values) + ".")
+                kinds = ", ".join(AliasKind.values)
+                raise ValidationError(_("kind is one of %(kinds)s.") % {"kinds": kinds})
             queryset = queryset.filter(kind_q(kind))
         if prefix := _prefix(request):
             queryset = queryset.filter(mail__istartswith=prefix)
@@ -500,7 +503,7 @@ def _update_alias(request, source: str, data) -> Response:
     """The fields in `data` (all of a PUT's, those a PATCH sent) through the services."""
     actor = _actor(request)
     current = alias_services.get_alias(source, for_update=True)
-    _precondition(request, alias_services.alias_etag(current), f"Alias {source}")
+    _precondition(request, alias_services.alias_etag(current), "alias", source)
     if "destination" in data:
         alias_services.replace_alias(source, data["destination"], actor=actor)
     if "enabled" in data and data["enabled"] != bool(current.enabled):

@@ -1,6 +1,7 @@
 """Display helpers for the panel: Unicode domains, human quotas, list links."""
 
 from functools import lru_cache
+from html import escape
 from urllib.parse import quote
 
 from django import template
@@ -105,9 +106,11 @@ def _fragments_in(language: str | None) -> dict:
         "disabled": format_html('<span class="badge text-bg-secondary">{}</span>', _("disabled")),
         "its mailbox": format_html('<span class="text-muted">{}</span>', _("its mailbox")),
         "receives nothing": format_html(warning, _("receives nothing")),
-        "no local copy": format_html(warning, _("no local copy")),
-        "forwarded": _("forwarded to %(targets)s"),
-        "copy kept": _("copy kept"),
+        "forwarded, copy kept": _("forwarded to %(targets)s, copy kept"),
+        # Translators: keep the <span> around the words that say no copy stays here.
+        "forwarded, no copy": _(
+            'forwarded to %(targets)s, <span class="badge text-bg-warning">no local copy</span>'
+        ),
         "Disable": _("Disable"),
         "Enable": _("Enable"),
         "Delete": _("Delete"),
@@ -130,9 +133,9 @@ def delivery(delivery, words: dict | None = None) -> SafeString:
     """Where a mailbox's mail goes (aliases.services.MailboxDelivery), in words."""
     words = words or fragments()
     if delivery.forwarded:
-        targets = ", ".join(unicode_address(t) for t in delivery.targets)
-        copy = words["copy kept"] if delivery.keeps_copy else words["no local copy"]
-        return format_html("{}, {}", words["forwarded"] % {"targets": targets}, copy)
+        targets = escape(", ".join(unicode_address(t) for t in delivery.targets))
+        sentence = words["forwarded, copy kept" if delivery.keeps_copy else "forwarded, no copy"]
+        return SafeString(sentence % {"targets": targets})
     return words["its mailbox"] if delivery.keeps_copy else words["receives nothing"]
 
 

@@ -26,7 +26,7 @@ def test_a_create_past_a_limit_is_refused_with_the_limit_and_use(api_su, full):
     response = api_su.send("POST", "/api/v1/mailboxes/", NEW_MAILBOX)
     assert response.status_code == 400
     messages = response.json()["errors"]["non_field_errors"]
-    assert "allows 1 mailbox(es) and has 1" in messages[0]
+    assert "allows 1 mailbox and has 1" in messages[0]
     assert "?over_limit=true" in messages[-1]
     assert not Mailbox.objects.filter(address="new@example.org").exists()
 

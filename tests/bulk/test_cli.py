@@ -67,16 +67,14 @@ def test_import_prints_a_summary_and_nothing_else_when_piped(cli):
     assert result.stdout.splitlines() == [
         "note: weak hashes kept (DES, MD5-crypt): upgraded when their owner logs in: 1",
         "  moved@example.org",
-        f"{cli.tmp / 'in.csv'}: created 1 domain(s), 2 mailbox(es), 1 alias(es).",
+        f"{cli.tmp / 'in.csv'}: created 1 domain, 2 mailboxes, 1 alias.",
     ]
 
 
 def test_bad_rows_exit_1_listed_on_stdout_with_one_line_on_stderr(cli):
     result = cli("mail", "import", "-", stdin=BAD)
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        "CommandError: 2 bad row(s) in standard input: nothing written."
-    )
+    assert result.stderr.strip() == ("CommandError: 2 bad rows in standard input: nothing written.")
     lines = result.stdout.splitlines()
     assert lines[0].startswith("line 3: This password is too short.")
     assert lines[1] == "line 4: Domain nowhere.org is not hosted here: add it before its aliases."
@@ -94,10 +92,7 @@ def test_dry_run_and_the_existing_modes_from_the_command_line(cli):
     assert cli("mail", "import", path).returncode == 0
     assert cli("mail", "import", path).returncode == 1
     skipped = cli("mail", "import", path, "--skip-existing")
-    assert (
-        skipped.returncode == 0
-        and "skipped 1 domain(s), 2 mailbox(es), 1 alias(es)" in skipped.stdout
-    )
+    assert skipped.returncode == 0 and "skipped 1 domain, 2 mailboxes, 1 alias" in skipped.stdout
     assert cli("mail", "import", path, "--update").returncode == 0
     both = cli("mail", "import", path, "--update", "--skip-existing")
     assert both.returncode == 2
@@ -157,4 +152,4 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(cli):
     os.close(primary)
     assert process.returncode == 0
     assert b"checking rows" in seen and b"writing" in seen and b"100%" in seen
-    assert b"created 1 domain(s)" in stdout
+    assert b"created 1 domain," in stdout

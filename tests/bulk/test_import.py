@@ -135,7 +135,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written():
         assert expected[line] in problem.message, problem
     assert tables() == {"domains": [], "users": [], "aliases": []}
     assert not AuditEntry.objects.exists()
-    assert report.summary() == "5 bad row(s) in test.csv: nothing written."
+    assert report.summary() == "5 bad rows in test.csv: nothing written."
 
 
 def test_a_dry_run_reports_what_it_would_do_and_writes_nothing():

@@ -52,3 +52,12 @@ def test_bad_input_is_explained_in_english(french, mailbox, monkeypatch):
 def test_the_panels_language_is_back_after_a_command(french, mailbox):
     mail("domain", "list")
     assert translation.get_language() == "fr"
+
+
+def test_a_service_refusal_is_english_in_a_french_panel(french, mailbox):
+    with pytest.raises(CommandError) as refused:
+        mail("domain", "add", "exa mple.org")
+    assert "is not a valid domain: it contains spaces or control characters" in str(refused.value)
+    with pytest.raises(CommandError) as refused:
+        mail("domain", "add", "example.org")
+    assert "Domain example.org already exists." in str(refused.value)

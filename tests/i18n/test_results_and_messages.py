@@ -24,10 +24,10 @@ def test_the_import_result_page_is_in_the_language(role_clients, language):
     html = response.content.decode()
     assert f'<html lang="{language}">' in html
     assert FRENCH[language] in html
-    assert "created 1 domain(s)" not in html
+    assert "created 1 domain," not in html
     # The audit log keeps its record as the code writes it.
     entry = AuditEntry.objects.get(action="import")
-    assert entry.message.startswith("upload in.csv: created 1 domain(s)")
+    assert entry.message.startswith("upload in.csv: created 1 domain, ")
 
 
 @pytest.mark.parametrize("language", ["fr", "de"])

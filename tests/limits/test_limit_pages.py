@@ -16,8 +16,8 @@ from limits.services import limits_of, set_limits
 from tests.conftest import ACTOR
 from tests.panel.conftest import MAIL_PASSWORD, client_for
 
-MAILBOXES_FULL = "Domain example.org allows 2 mailbox(es) and has 2."
-ALIASES_FULL = "Domain example.org allows 2 alias(es) and has 2."
+MAILBOXES_FULL = "Domain example.org allows 2 mailboxes and has 2."
+ALIASES_FULL = "Domain example.org allows 2 aliases and has 2."
 CONFIRM = 'name="over_limit"'
 
 

@@ -21,4 +21,4 @@ def test_deleting_removes_the_domain_with_its_mailboxes_aliases_and_admin_rights
     assert not DomainAssignment.objects.filter(user=admin_a).exists()
     assert Mailbox.objects.filter(domain_name="other.org").exists()
     html = su_client.get(response.url).content.decode()
-    assert "removed with 1 mailbox(es) and 3 alias(es)" in html
+    assert "removed with 1 mailbox and 3 aliases" in html

@@ -35,7 +35,7 @@ def test_deleting_asks_what_becomes_of_them(su_client, inbound):
 
 def test_deleting_with_remove_drops_them_in_the_same_change(su_client, inbound):
     response = su_client.post(DELETE, {"inbound": "remove"}, follow=True)
-    assert "2 alias(es) of other domains delivering into it removed" in response.content.decode()
+    assert "2 aliases of other domains delivering into it removed" in response.content.decode()
     assert not Alias.objects.filter(mail="to-mary@example.org").exists()
     assert Alias.objects.get(mail="both@example.org").destination == "john@example.org"
     entry = AuditEntry.objects.get(action="remove", object_type="domain")
