@@ -10,6 +10,7 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.sql.constants import LOUTER
 
 BOUND = 10_000
 EXACT_BELOW = 100_000
@@ -26,9 +27,28 @@ class BoundedPaginator(Paginator):
     def _found(self) -> int:
         """Matching rows, counted up to one past the bound."""
         if isinstance(self.object_list, QuerySet):
+            if self._a_whole_large_table():
+                return self.bound + 1
             # Only the keys: annotations of the listed rows need not run for 10,000 rows.
             return self.object_list.order_by().values("pk")[: self.bound + 1].count()
         return len(self.object_list)
+
+    def _a_whole_large_table(self) -> bool:
+        """An unfiltered list of a table the server estimates at EXACT_BELOW rows or more
+        holds more than the bound, without counting its first 10,001 keys (3 ms at a
+        million aliases, on every view of the list).
+
+        The estimate is InnoDB's (within about half either way, refreshed after a tenth of
+        the rows change), and EXACT_BELOW is ten times the bound."""
+        query = self.object_list.query
+        if query.where or query.is_sliced or query.distinct or query.combinator:
+            return False
+        if any(join.join_type not in (None, LOUTER) for join in query.alias_map.values()):
+            return False  # an inner join may drop rows
+        if self.bound * 10 > EXACT_BELOW:
+            return False
+        estimate = estimated_rows(self.object_list.model._meta.db_table)
+        return estimate is not None and estimate >= EXACT_BELOW
 
     @cached_property
     def count(self) -> int:
