@@ -26,29 +26,22 @@ class BoundedPaginator(Paginator):
     @cached_property
     def _found(self) -> int:
         """Matching rows, counted up to one past the bound."""
-        if isinstance(self.object_list, QuerySet):
-            if self._a_whole_large_table():
-                return self.bound + 1
-            # Only the keys: annotations of the listed rows need not run for 10,000 rows.
-            return self.object_list.order_by().values("pk")[: self.bound + 1].count()
-        return len(self.object_list)
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        # Only the keys: annotations of the listed rows need not run for 10,000 rows.
+        keys = self.object_list.order_by().values("pk")[: self.bound + 1]
+        if connection.vendor == "mysql" and self._lists_a_whole_table():
+            return _counted_unless_large(keys, self.bound + 1)
+        return keys.count()
 
-    def _a_whole_large_table(self) -> bool:
-        """An unfiltered list of a table the server estimates at EXACT_BELOW rows or more
-        holds more than the bound, without counting its first 10,001 keys (3 ms at a
-        million aliases, on every view of the list).
-
-        The estimate is InnoDB's (within about half either way, refreshed after a tenth of
-        the rows change), and EXACT_BELOW is ten times the bound."""
+    def _lists_a_whole_table(self) -> bool:
+        """An unfiltered list: every row of its table, so the table's size answers."""
         query = self.object_list.query
         if query.where or query.is_sliced or query.distinct or query.combinator:
             return False
-        if any(join.join_type not in (None, LOUTER) for join in query.alias_map.values()):
-            return False  # an inner join may drop rows
-        if self.bound * 10 > EXACT_BELOW:
-            return False
-        estimate = estimated_rows(self.object_list.model._meta.db_table)
-        return estimate is not None and estimate >= EXACT_BELOW
+        # An inner join may drop rows; the server's estimate must be far above the bound.
+        inner = any(join.join_type not in (None, LOUTER) for join in query.alias_map.values())
+        return not inner and self.bound * 10 <= EXACT_BELOW
 
     @cached_property
     def count(self) -> int:
@@ -72,6 +65,24 @@ def estimated_rows(*tables: str) -> int | None:
         cursor.execute(query, list(tables))
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None
+
+
+def _counted_unless_large(keys: QuerySet, enough: int, large: int = EXACT_BELOW) -> int:
+    """`enough` when the server estimates the table at `large` rows or more, else the
+    keys counted: one query either way, since MariaDB evaluates only the CASE branch taken
+    (0.2 ms instead of 2.8 ms for the first 10,001 keys of a million aliases).
+
+    The estimate is InnoDB's (within about half either way, refreshed after a tenth of the
+    rows change), and EXACT_BELOW is ten times the bound."""
+    sql, params = keys.query.sql_with_params()
+    query = "SELECT CASE WHEN (SELECT table_rows FROM information_schema.tables"
+    query += " WHERE table_schema = DATABASE() AND table_name = %s) >= %s"
+    query += " THEN %s ELSE (SELECT COUNT(*) FROM ("
+    query += sql  # compiled by Django, its values in params
+    query += ") AS listed_keys) END"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [keys.model._meta.db_table, large, enough, *params])
+        return int(cursor.fetchone()[0])
 
 
 def table_count(queryset: QuerySet) -> tuple[int, int, bool]:
