@@ -58,13 +58,18 @@ def estimated_rows(*tables: str) -> int | None:
     scan), the largest of several tables' in one query; None elsewhere."""
     if connection.vendor != "mysql":
         return None
-    placeholders = ", ".join(["%s"] * len(tables))  # the names go in as parameters
-    query = "SELECT MAX(table_rows) FROM information_schema.tables"
-    query += f" WHERE table_schema = DATABASE() AND table_name IN ({placeholders})"
     with connection.cursor() as cursor:
-        cursor.execute(query, list(tables))
+        cursor.execute(_estimate_sql(len(tables)), list(tables))
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None
+
+
+def _estimate_sql(tables: int) -> str:
+    """The largest server estimate of `tables` tables, their names as parameters."""
+    placeholders = ", ".join(["%s"] * tables)
+    query = "SELECT MAX(table_rows) FROM information_schema.tables"
+    query += f" WHERE table_schema = DATABASE() AND table_name IN ({placeholders})"
+    return query
 
 
 def _counted_unless_large(keys: QuerySet, enough: int, large: int = EXACT_BELOW) -> int:
@@ -75,9 +80,9 @@ def _counted_unless_large(keys: QuerySet, enough: int, large: int = EXACT_BELOW)
     The estimate is InnoDB's (within about half either way, refreshed after a tenth of the
     rows change), and EXACT_BELOW is ten times the bound."""
     sql, params = keys.query.sql_with_params()
-    query = "SELECT CASE WHEN (SELECT table_rows FROM information_schema.tables"
-    query += " WHERE table_schema = DATABASE() AND table_name = %s) >= %s"
-    query += " THEN %s ELSE (SELECT COUNT(*) FROM ("
+    query = "SELECT CASE WHEN ("
+    query += _estimate_sql(1)
+    query += ") >= %s THEN %s ELSE (SELECT COUNT(*) FROM ("
     query += sql  # compiled by Django, its values in params
     query += ") AS listed_keys) END"
     with connection.cursor() as cursor:
