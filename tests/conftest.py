@@ -1,4 +1,6 @@
 import os
+import time
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -82,6 +84,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture
+def clock():
+    """The time both login-throttle counter stores read, held still until a test moves it.
+
+    The throttle's windows are fixed and jittered per key, so a test that counts failures
+    on the real clock fails when a window happens to end between two of its requests."""
+    with (
+        mock.patch("selfservice.throttle.time") as ours,
+        mock.patch("django_ratelimit.core.time", ours),
+    ):
+        ours.time.return_value = time.time()
+        yield ours.time
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
 """Failed bearer authentications are throttled per client address; each token has a
 request rate. Both answer 429 with Retry-After."""
 
+import pytest
+
 from tests.api.conftest import ApiClient
 from tests.panel.conftest import PASSWORD  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("clock")  # a window end never splits the count
 
 
 def test_failed_authentications_from_one_client_are_throttled(api_a):

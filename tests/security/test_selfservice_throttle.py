@@ -26,6 +26,8 @@ PASSWORD = "Quite-a-long-pass-1"
 WRONG = "Wrong-password-1"
 LIMIT = 5  # failures per address in 5 minutes (README, "Self-service")
 
+pytestmark = pytest.mark.usefixtures("clock")  # a window end never splits the count
+
 SPELLINGS = [
     "john@example.org.",
     "john@example.org..",

@@ -20,17 +20,6 @@ def backend(request, settings):
     return request.param
 
 
-@pytest.fixture
-def clock():
-    """The time both counter stores read."""
-    with (
-        mock.patch("selfservice.throttle.time") as ours,
-        mock.patch("django_ratelimit.core.time", ours),
-    ):
-        ours.time.return_value = time.time()
-        yield ours.time
-
-
 def test_the_documented_limits():
     assert [(limit.scope, limit.rate) for limit in throttle.LIMITS] == [
         ("address", "5/5m"),
