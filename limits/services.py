@@ -29,6 +29,7 @@ from domains.models import Domain, Mailbox
 from limits.models import DomainLimits
 from mailadmin import fingerprint, quota
 from mailadmin.addresses import normalize_domain
+from mailadmin.prepared import Prepared
 
 OVER_LIMIT = "over_limit"
 # The quota strings `mailadmin.quota.parse` writes with a byte size; anything else has none.
@@ -89,15 +90,31 @@ def counted_aliases():
     return Alias.objects.filter(enabled=True).exclude(TO_ITSELF.q).exclude(Exists(own))
 
 
+_MAILBOX_USE = Prepared(
+    lambda name: (
+        Mailbox.objects.filter(domain_name=name)
+        .order_by()
+        .values("domain_name")
+        .annotate(**_use_aggregates())
+        .values(*_use_aggregates())
+    ),
+    str,
+)
+_ALIAS_USE = Prepared(
+    lambda name: counted_aliases().filter(domain_name=name).order_by().values("pk"), str
+)
+_LIMITS = Prepared(lambda name: DomainLimits.objects.filter(domain__domain=name)[:1], str)
+
+
 def mailbox_use(name: str) -> dict:
     """Enabled mailboxes and allocated quota of a domain: one query on users' domain index."""
-    row = Mailbox.objects.filter(domain_name=name).aggregate(**_use_aggregates())
-    return {k: v or 0 for k, v in row.items()}
+    rows = _MAILBOX_USE.dicts(name)
+    return {key: (rows[0][key] if rows else 0) or 0 for key in _use_aggregates()}
 
 
 def alias_use(name: str) -> int:
     """Enabled aliases of a domain that are not a mailbox's own row: one query."""
-    return counted_aliases().filter(domain_name=name).count()
+    return _ALIAS_USE.count(name)
 
 
 def uses_of(names) -> dict[str, Use]:
@@ -142,7 +159,8 @@ def use_of(name: str, *, mailboxes: bool = True, aliases: bool = True) -> Use:
 
 
 def limits_of(name: str) -> DomainLimits | None:
-    return DomainLimits.objects.filter(domain__domain=name).first()
+    found = _LIMITS.objects(name)
+    return found[0] if found else None
 
 
 def locked(name: str) -> DomainLimits | None:
