@@ -6,10 +6,11 @@ small installation. A query that runs on every page view with the same shape (a 
 domain's use) is built here once per database connection alias by the ORM, which stays the
 one author of its SQL, and later calls put their values in the parameter slots.
 
-`build` receives placeholder values and must depend on nothing else: it is built twice
-with different placeholders, and anything that differs other than the placeholders (the
-time, a setting read per call) refuses to prepare, as does a placeholder the ORM
-transforms (`__icontains`, a lower-cased value) or inlines into the SQL text.
+`build` receives placeholder values and must depend on nothing else. It is built twice
+with different placeholders: anything else that differs between the two (the time) refuses
+to prepare, as does a placeholder the ORM transforms (`__icontains`, a lower-cased value)
+or inlines into the SQL text. What the build reads from elsewhere (a constant, a setting,
+a LIMIT) is kept as it was at the first call: keep one Prepared per such value.
 """
 
 import threading

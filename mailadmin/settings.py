@@ -196,6 +196,8 @@ WHITENOISE_USE_FINDERS = DEBUG  # STATIC_ROOT is created at start-up (mailadmin.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Django's database sessions, read by a prepared query (mailadmin.sessions).
+SESSION_ENGINE = "mailadmin.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # HTTPS=1 when the panel is served over TLS (directly or behind a proxy that sets
