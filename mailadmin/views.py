@@ -16,7 +16,7 @@ from accounts.access import (
     staff_only,
 )
 from audit.models import AuditEntry
-from mailadmin.pagination import BOUND, table_count
+from mailadmin.pagination import BOUND, table_counts
 from selfservice.auth import SESSION_KEY as MAILBOX_SESSION_KEY
 
 RECENT_CHANGES = 10
@@ -50,12 +50,27 @@ class Tally:
         return max(step, 5)
 
 
-def _tally(label: str, url_name: str, queryset, *, whole_table: bool) -> Tally:
-    """Totals and disabled rows; a whole large table's total is the server's estimate."""
-    if whole_table:
-        return Tally(label, url_name, *table_count(queryset))
-    result = queryset.aggregate(total=Count("pk"), disabled=Count("pk", filter=Q(enabled=False)))
-    return Tally(label, url_name, result["total"], result["disabled"])
+def _tallies(user) -> list[Tally]:
+    """Totals and disabled rows of the user's domains, mailboxes and aliases; a superuser's
+    are whole tables, whose totals are the server's estimates when large."""
+    tables = [
+        (_("Domains"), "domains:list", domains_for(user)),
+        (_("Mailboxes"), "domains:mailbox_list", mailboxes_for(user)),
+        (_("Aliases"), "aliases:list", aliases_for(user)),
+    ]
+    if domain_names_for(user) is None:
+        counted = table_counts(*(queryset for label, url, queryset in tables))
+        return [
+            Tally(label, url, *count)
+            for (label, url, queryset), count in zip(tables, counted, strict=True)
+        ]
+    tallies = []
+    for label, url, queryset in tables:
+        result = queryset.aggregate(
+            total=Count("pk"), disabled=Count("pk", filter=Q(enabled=False))
+        )
+        tallies.append(Tally(label, url, result["total"], result["disabled"]))
+    return tallies
 
 
 @dataclass(frozen=True)
@@ -115,12 +130,7 @@ def recent_changes(user):
 @staff_only
 def dashboard(request):
     user = request.user
-    whole = domain_names_for(user) is None
-    counts = [
-        _tally(_("Domains"), "domains:list", domains_for(user), whole_table=whole),
-        _tally(_("Mailboxes"), "domains:mailbox_list", mailboxes_for(user), whole_table=whole),
-        _tally(_("Aliases"), "aliases:list", aliases_for(user), whole_table=whole),
-    ]
+    counts = _tallies(user)
     context = {
         "counts": counts,
         "largest": largest_domains(user, counts[1]),

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from aliases.models import Alias
 from domains.models import Domain
@@ -6,7 +7,8 @@ from mailadmin.pagination import (
     EXACT_BELOW,
     BoundedPaginator,
     _counted_unless_large,
-    table_count,
+    table_counts,
+    table_estimates,
 )
 
 
@@ -31,12 +33,37 @@ def test_below_the_bound_the_count_is_exact(aliases):
 
 
 def test_small_tables_are_counted_exactly(aliases):
-    assert table_count(Alias.objects.all()) == (30, 0, False)
+    Alias.objects.filter(mail="a007@example.org").update(enabled=False)
+    assert table_counts(Alias.objects.all(), Domain.objects.all()) == [
+        (30, 1, False),
+        (1, 0, False),
+    ]
 
 
 def test_large_tables_take_the_server_s_estimate(aliases, monkeypatch):
-    monkeypatch.setattr("mailadmin.pagination.estimated_rows", lambda table: 2_000_000)
-    assert table_count(Alias.objects.all()) == (2_000_000, 0, True)
+    monkeypatch.setattr(
+        "mailadmin.pagination.table_estimates",
+        lambda *tables: {"aliases": 2_000_000, "domains": 5},
+    )
+    assert table_counts(Alias.objects.all(), Domain.objects.all()) == [
+        (2_000_000, 0, True),
+        (1, 0, False),
+    ]
+
+
+def test_the_estimates_of_several_tables_take_one_query(aliases, django_assert_num_queries):
+    if connection.vendor != "mysql":
+        assert table_estimates("aliases", "domains") is None
+        return
+    with django_assert_num_queries(1):
+        estimates = table_estimates("aliases", "domains", "no_such_table")
+    assert set(estimates) == {"aliases", "domains", "no_such_table"}
+    assert estimates["no_such_table"] == 0
+
+
+def test_only_whole_tables_are_counted_so(aliases):
+    with pytest.raises(ValueError):
+        table_counts(Alias.objects.filter(enabled=True))
 
 
 @pytest.mark.parametrize(
