@@ -76,6 +76,9 @@ def _size():
     )
 
 
+USE_KEYS = ("mailboxes", "sized_bytes", "unsized")  # _use_aggregates' names
+
+
 def _use_aggregates() -> dict:
     return {
         "mailboxes": Count("pk", filter=Q(enabled=True)),
@@ -109,7 +112,8 @@ _LIMITS = Prepared(lambda name: DomainLimits.objects.filter(domain__domain=name)
 def mailbox_use(name: str) -> dict:
     """Enabled mailboxes and allocated quota of a domain: one query on users' domain index."""
     rows = _MAILBOX_USE.dicts(name)
-    return {key: (rows[0][key] if rows else 0) or 0 for key in _use_aggregates()}
+    row = rows[0] if rows else {}
+    return {key: row.get(key) or 0 for key in USE_KEYS}
 
 
 def alias_use(name: str) -> int:
@@ -132,7 +136,7 @@ def uses_of(names) -> dict[str, Use]:
     )
     for row in rows:
         use = uses[row["domain_name"]]
-        for key in ("mailboxes", "sized_bytes", "unsized"):
+        for key in USE_KEYS:
             setattr(use, key, row[key] or 0)
     aliases = (
         counted_aliases()

@@ -92,23 +92,20 @@ def _counted_unless_large(keys: QuerySet, enough: int, large: int = EXACT_BELOW)
         return int(cursor.fetchone()[0])
 
 
+_PREPARED_COUNTS: dict = {}
+
+
 def _whole_table_counts(model, bound: int) -> tuple[Prepared, Prepared]:
     """A table's rows counted by `enabled` (grouped on its index), and its disabled rows up
     to one past `bound`: prepared once per model and bound."""
-    if (model, bound) not in _PREPARED_COUNTS:
-        exact = Prepared(
-            lambda: model._default_manager.order_by().values("enabled").annotate(n=Count("pk"))
+    key = (model, bound)
+    if key not in _PREPARED_COUNTS:
+        manager = model._default_manager
+        _PREPARED_COUNTS[key] = (
+            Prepared(lambda: manager.order_by().values("enabled").annotate(n=Count("pk"))),
+            Prepared(lambda: manager.filter(enabled=False).order_by().values("pk")[: bound + 1]),
         )
-        disabled = Prepared(
-            lambda: (
-                model._default_manager.filter(enabled=False).order_by().values("pk")[: BOUND + 1]
-            )
-        )
-        _PREPARED_COUNTS[model] = (exact, disabled)
-    return _PREPARED_COUNTS[model]
-
-
-_PREPARED_COUNTS: dict = {}
+    return _PREPARED_COUNTS[key]
 
 
 def table_estimates(*tables: str) -> dict[str, int] | None:

@@ -7,6 +7,7 @@ from mailadmin.pagination import (
     EXACT_BELOW,
     BoundedPaginator,
     _counted_unless_large,
+    _whole_table_counts,
     table_counts,
     table_estimates,
 )
@@ -104,3 +105,11 @@ def test_an_unfiltered_list_of_a_small_table_is_counted_in_the_same_query(
     paginator = BoundedPaginator(Alias.objects.with_mailbox_flag().order_by("mail"), 10)
     with django_assert_num_queries(1):
         assert (paginator.count, paginator.num_pages, paginator.truncated) == (30, 3, False)
+
+
+def test_a_table_s_counts_are_prepared_once_per_bound(aliases):
+    assert _whole_table_counts(Alias, 10) is _whole_table_counts(Alias, 10)
+    assert _whole_table_counts(Alias, 10) is not _whole_table_counts(Alias, 20)
+    exact, disabled = _whole_table_counts(Alias, 3)
+    Alias.objects.update(enabled=False)
+    assert disabled.count() == 4  # one past the bound
